@@ -1,0 +1,12 @@
+//! `accord-types`: the JSON shapes of the Confluent Schema Registry REST API and its error codes.
+//!
+//! The server builds every response from these types and the client parses them, so each JSON
+//! shape has exactly one definition. Field presence follows Confluent 7.9's Jackson `NON_EMPTY`
+//! rule: empty lists and absent values are omitted. Depends on serde only.
+#![warn(missing_docs)]
+
+mod dto;
+mod error_code;
+
+pub use dto::*;
+pub use error_code::ErrorCode;

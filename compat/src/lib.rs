@@ -1,0 +1,150 @@
+//! `accord-compat`: everything Accord decides about a schema, as pure functions.
+//!
+//! Parsing (with Confluent's validation), the canonical text Confluent returns, the normalized
+//! text, the identity hash and GUID, and the reader/writer compatibility check for all seven
+//! levels. References arrive as data ([`Reference`]); nothing here does IO, async, clocks or
+//! network. Incompatibility is a value ([`CompatReport`]); `Err` means the input could not be
+//! understood.
+#![warn(missing_docs)]
+
+mod avro;
+mod error;
+mod identity;
+mod level;
+mod report;
+
+pub use error::SchemaError;
+pub use identity::{Guid, IdentityInput, ReferenceKey, identity_hash};
+pub use level::{CompatibilityLevel, SchemaType};
+pub use report::{CompatReport, Incompatibility, Violation};
+
+/// A schema that another schema references, already fetched by the caller.
+///
+/// `name` is the reference name from the request (for Avro the full name of the referenced
+/// named type). Callers pass references in dependency order: a reference's own references
+/// come before it in the slice.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The reference name (`name` field of a Confluent `SchemaReference`).
+    pub name: String,
+    /// The referenced schema's text, as stored.
+    pub text: String,
+}
+
+/// Options for [`parse`]; deliberately no `Default`: callers state their limits.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// Apply Confluent's new-schema validation (defaults checked against their types, strict
+    /// names). Lookups and IMPORT-mode registrations parse leniently.
+    pub validate: bool,
+    /// Maximum nesting depth of the schema document; deeper input is rejected with
+    /// [`SchemaError::TooDeep`].
+    pub max_depth: usize,
+}
+
+/// A parsed, validated schema with its canonical text.
+#[derive(Debug, Clone)]
+pub struct ParsedSchema {
+    canonical: String,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    Avro(avro::AvroSchema),
+}
+
+impl ParsedSchema {
+    /// The schema's format.
+    pub fn schema_type(&self) -> SchemaType {
+        match self.kind {
+            Kind::Avro(_) => SchemaType::Avro,
+        }
+    }
+
+    /// The canonical text: what Confluent stores and returns as `schema`.
+    pub fn canonical(&self) -> &str {
+        &self.canonical
+    }
+
+    /// The normalized text (`normalize=true`).
+    pub fn normalized(&self) -> String {
+        match &self.kind {
+            Kind::Avro(s) => s.normalized(),
+        }
+    }
+}
+
+/// Parses `text` as a schema of `schema_type`, resolving named types from `references`.
+pub fn parse(
+    schema_type: SchemaType,
+    text: &str,
+    references: &[Reference],
+    options: &ParseOptions,
+) -> Result<ParsedSchema, SchemaError> {
+    match schema_type {
+        SchemaType::Avro => {
+            let schema = avro::AvroSchema::parse(text, references, options)?;
+            Ok(ParsedSchema {
+                canonical: schema.canonical(),
+                kind: Kind::Avro(schema),
+            })
+        }
+        other => Err(SchemaError::UnsupportedType(other)),
+    }
+}
+
+/// Checks `new` against the registered history `previous_oldest_first` under `level`.
+///
+/// Non-transitive levels look at the last element only; transitive levels look at every
+/// element, newest first, and stop at the first incompatible version, as Confluent does.
+pub fn check(
+    level: CompatibilityLevel,
+    new: &ParsedSchema,
+    previous_oldest_first: &[&ParsedSchema],
+) -> CompatReport {
+    let candidates: Vec<(usize, &ParsedSchema)> = if level.is_transitive() {
+        previous_oldest_first.iter().copied().enumerate().rev().collect()
+    } else {
+        previous_oldest_first
+            .iter()
+            .copied()
+            .enumerate()
+            .next_back()
+            .into_iter()
+            .collect()
+    };
+    let mut report = CompatReport::default();
+    if level == CompatibilityLevel::None {
+        return report;
+    }
+    for (index, previous) in candidates {
+        let violations = check_pair(level, new, previous);
+        if !violations.is_empty() {
+            report.incompatibilities.push(Incompatibility {
+                previous_index: index,
+                violations,
+            });
+            break;
+        }
+    }
+    report
+}
+
+/// Checks one pair in the direction(s) `level` asks for.
+fn check_pair(
+    level: CompatibilityLevel,
+    new: &ParsedSchema,
+    previous: &ParsedSchema,
+) -> Vec<Violation> {
+    if new.schema_type() != previous.schema_type() {
+        return vec![Violation {
+            rule: "TYPE_MISMATCH".to_owned(),
+            path: "/".to_owned(),
+            message: "Incompatible because of different schema type".to_owned(),
+        }];
+    }
+    match (&new.kind, &previous.kind) {
+        (Kind::Avro(new), Kind::Avro(previous)) => avro::check(level, new, previous),
+    }
+}

@@ -1,0 +1,402 @@
+//! Config and mode: storage per scope, and resolution of the effective value for a subject.
+//!
+//! Resolution chain (spec §5.5): subject → its context (or global in the default context) →
+//! `:.__GLOBAL:` → the server default. Config fields merge field by field; modes do not merge.
+
+use accord_compat::CompatibilityLevel;
+use accord_types::{Config, ConfigSettings, ConfigUpdateRequest};
+
+use super::subject::{GLOBAL_CONTEXT, QualifiedSubject, context_scope};
+use super::{Registry, RegistryError};
+
+/// The scope holding the cross-context defaults.
+fn global_default_scope() -> String {
+    context_scope(GLOBAL_CONTEXT)
+}
+
+/// A registry mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Normal operation.
+    ReadWrite,
+    /// Reads only.
+    ReadOnly,
+    /// Reads only, overriding every narrower mode (global level).
+    ReadOnlyOverride,
+    /// Registrations carry explicit ids; no validation or compatibility checks.
+    Import,
+    /// Confluent Cloud schema linking; treated like IMPORT for registration rules.
+    Forward,
+}
+
+impl Mode {
+    /// Parses a mode, any case.
+    pub fn parse(raw: &str) -> Option<Mode> {
+        Some(match raw.to_ascii_uppercase().as_str() {
+            "READWRITE" => Mode::ReadWrite,
+            "READONLY" => Mode::ReadOnly,
+            "READONLY_OVERRIDE" => Mode::ReadOnlyOverride,
+            "IMPORT" => Mode::Import,
+            "FORWARD" => Mode::Forward,
+            _ => return None,
+        })
+    }
+
+    /// Confluent's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::ReadWrite => "READWRITE",
+            Mode::ReadOnly => "READONLY",
+            Mode::ReadOnlyOverride => "READONLY_OVERRIDE",
+            Mode::Import => "IMPORT",
+            Mode::Forward => "FORWARD",
+        }
+    }
+
+    /// Whether writes are refused.
+    pub fn is_read_only(self) -> bool {
+        matches!(self, Mode::ReadOnly | Mode::ReadOnlyOverride)
+    }
+
+    /// Whether registrations must carry explicit ids.
+    pub fn is_import(self) -> bool {
+        matches!(self, Mode::Import | Mode::Forward)
+    }
+}
+
+/// The effective configuration of a subject.
+#[derive(Debug, Clone)]
+pub struct ConfigView {
+    /// Compatibility level.
+    pub level: CompatibilityLevel,
+    /// The merged settings.
+    pub config: Config,
+}
+
+impl ConfigView {
+    /// Normalize schemas on register and lookup.
+    pub fn normalize(&self) -> bool {
+        self.config.settings.normalize == Some(true)
+    }
+
+    /// Whether config supplies metadata or rules that registration must merge.
+    pub fn has_contract_defaults(&self) -> bool {
+        let s = &self.config.settings;
+        s.default_metadata.is_some()
+            || s.override_metadata.is_some()
+            || s.default_rule_set.is_some()
+            || s.override_rule_set.is_some()
+    }
+}
+
+/// Fills every unset field of `over` from `under`.
+fn merge(over: &mut Config, under: &Config) {
+    fn fill<T: Clone>(a: &mut Option<T>, b: &Option<T>) {
+        if a.is_none() {
+            a.clone_from(b);
+        }
+    }
+    fill(&mut over.compatibility_level, &under.compatibility_level);
+    let (a, b) = (&mut over.settings, &under.settings);
+    fill(&mut a.compatibility_policy, &b.compatibility_policy);
+    fill(&mut a.compatibility_group, &b.compatibility_group);
+    fill(&mut a.normalize, &b.normalize);
+    fill(&mut a.validate_fields, &b.validate_fields);
+    fill(&mut a.validate_new_schemas, &b.validate_new_schemas);
+    fill(&mut a.validate_rules, &b.validate_rules);
+    fill(&mut a.alias, &b.alias);
+    fill(&mut a.default_metadata, &b.default_metadata);
+    fill(&mut a.override_metadata, &b.override_metadata);
+    fill(&mut a.default_rule_set, &b.default_rule_set);
+    fill(&mut a.override_rule_set, &b.override_rule_set);
+}
+
+/// The scopes consulted for `subject`, narrowest first.
+fn chain(subject: &QualifiedSubject) -> Vec<String> {
+    let mut scopes = vec![subject.scope()];
+    if !subject.name.is_empty() {
+        scopes.push(subject.parent_scope());
+    }
+    let global = global_default_scope();
+    if !scopes.contains(&global) {
+        scopes.push(global);
+    }
+    scopes
+}
+
+/// Maps `/config/{s}` and `/mode/{s}` path subjects to a scope key (`:.:` is global).
+pub(super) fn scope_of(subject: &QualifiedSubject) -> String {
+    subject.scope()
+}
+
+impl Registry {
+    /// The effective config of a subject (or of a context when the name is empty).
+    pub async fn effective_config(
+        &self,
+        subject: &QualifiedSubject,
+    ) -> Result<ConfigView, RegistryError> {
+        let mut merged = Config::default();
+        for scope in chain(subject) {
+            if let Some(config) = self.store.config(&scope).await? {
+                merge(&mut merged, &config);
+            }
+        }
+        let level = merged
+            .compatibility_level
+            .as_deref()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(CompatibilityLevel::Backward);
+        merged.compatibility_level = Some(level.as_str().to_owned());
+        Ok(ConfigView {
+            level,
+            config: merged,
+        })
+    }
+
+    /// `GET /config[/{s}]`: the scope's own config, or the effective one.
+    pub async fn get_config(
+        &self,
+        subject: Option<&QualifiedSubject>,
+        default_to_global: bool,
+    ) -> Result<Config, RegistryError> {
+        let target = subject.cloned().unwrap_or_else(global_subject);
+        if default_to_global {
+            return Ok(self.effective_config(&target).await?.config);
+        }
+        match self.store.config(&scope_of(&target)).await? {
+            Some(mut config) => {
+                if config.compatibility_level.is_none() {
+                    config.compatibility_level = Some(CompatibilityLevel::Backward.as_str().into());
+                }
+                Ok(config)
+            }
+            None if subject.is_none() || target.name.is_empty() => Ok(Config {
+                compatibility_level: Some(CompatibilityLevel::Backward.as_str().into()),
+                ..Config::default()
+            }),
+            None => Err(RegistryError::SubjectConfigNotFound(target.display())),
+        }
+    }
+
+    /// `PUT /config[/{s}]`: validates, stores, and returns the request's echo.
+    pub async fn put_config(
+        &self,
+        subject: Option<&QualifiedSubject>,
+        raw_subject: Option<&str>,
+        update: ConfigUpdateRequest,
+    ) -> Result<ConfigUpdateRequest, RegistryError> {
+        let target = subject.cloned().unwrap_or_else(global_subject);
+        if let Some(raw) = raw_subject {
+            target.validate(raw)?;
+        }
+        let level = match &update.compatibility {
+            Some(raw) => Some(
+                raw.parse::<CompatibilityLevel>()
+                    .map_err(|()| RegistryError::InvalidCompatibilityLevel)?,
+            ),
+            None => None,
+        };
+        self.ensure_writable(&target).await?;
+        let scope = scope_of(&target);
+        let mut stored = self.store.config(&scope).await?.unwrap_or_default();
+        if let Some(level) = level {
+            stored.compatibility_level = Some(level.as_str().to_owned());
+        }
+        let mut merged = update.settings.clone();
+        merge_settings(&mut merged, &stored.settings);
+        stored.settings = merged;
+        self.store.set_config(&scope, &stored).await?;
+        Ok(update)
+    }
+
+    /// `DELETE /config[/{s}]`: removes the scope's config, returning what it was.
+    pub async fn delete_config(
+        &self,
+        subject: Option<&QualifiedSubject>,
+    ) -> Result<Config, RegistryError> {
+        let target = subject.cloned().unwrap_or_else(global_subject);
+        self.ensure_writable(&target).await?;
+        let previous = self.store.delete_config(&scope_of(&target)).await?;
+        match previous {
+            Some(mut config) => {
+                if config.compatibility_level.is_none() {
+                    config.compatibility_level = Some(CompatibilityLevel::Backward.as_str().into());
+                }
+                Ok(config)
+            }
+            None if subject.is_none() || target.name.is_empty() => Ok(Config {
+                compatibility_level: Some(CompatibilityLevel::Backward.as_str().into()),
+                ..Config::default()
+            }),
+            None => Err(RegistryError::SubjectNotFound(target.display())),
+        }
+    }
+
+    /// Refuses config writes when the subject's effective mode is read-only.
+    async fn ensure_writable(&self, target: &QualifiedSubject) -> Result<(), RegistryError> {
+        if self.effective_mode(target).await?.is_read_only() {
+            return Err(read_only(target));
+        }
+        Ok(())
+    }
+
+    /// A global READONLY_OVERRIDE wins over every narrower mode.
+    async fn override_mode(&self) -> Result<Option<Mode>, RegistryError> {
+        Ok(self
+            .store
+            .mode("")
+            .await?
+            .and_then(|m| Mode::parse(&m))
+            .filter(|m| *m == Mode::ReadOnlyOverride))
+    }
+
+    /// The effective mode of a subject.
+    pub async fn effective_mode(&self, subject: &QualifiedSubject) -> Result<Mode, RegistryError> {
+        if let Some(mode) = self.override_mode().await? {
+            return Ok(mode);
+        }
+        for scope in chain(subject) {
+            if let Some(mode) = self.store.mode(&scope).await?.and_then(|m| Mode::parse(&m)) {
+                return Ok(mode);
+            }
+        }
+        Ok(Mode::ReadWrite)
+    }
+
+    /// `GET /mode[/{s}]`.
+    pub async fn get_mode(
+        &self,
+        subject: Option<&QualifiedSubject>,
+        default_to_global: bool,
+    ) -> Result<Mode, RegistryError> {
+        let target = subject.cloned().unwrap_or_else(global_subject);
+        if default_to_global {
+            return self.effective_mode(&target).await;
+        }
+        if let Some(mode) = self.override_mode().await? {
+            return Ok(mode);
+        }
+        match self.store.mode(&scope_of(&target)).await?.and_then(|m| Mode::parse(&m)) {
+            Some(mode) => Ok(mode),
+            None if subject.is_none() || target.name.is_empty() => Ok(Mode::ReadWrite),
+            None => Err(RegistryError::SubjectModeNotFound(target.display())),
+        }
+    }
+
+    /// `PUT /mode[/{s}]`: validates the mode and the scope's state, then stores it.
+    pub async fn put_mode(
+        &self,
+        subject: Option<&QualifiedSubject>,
+        raw_subject: Option<&str>,
+        raw_mode: Option<&str>,
+        force: bool,
+    ) -> Result<(), RegistryError> {
+        let target = subject.cloned().unwrap_or_else(global_subject);
+        if let Some(raw) = raw_subject {
+            target.validate(raw)?;
+        }
+        let mode = raw_mode.and_then(Mode::parse).ok_or_else(|| {
+            RegistryError::InvalidMode(
+                "Invalid mode. Valid values are READWRITE, READONLY, and IMPORT.".to_owned(),
+            )
+        })?;
+        if mode == Mode::Forward && target.context != GLOBAL_CONTEXT {
+            return Err(RegistryError::InvalidMode(
+                "Forward mode only supported on global level".to_owned(),
+            ));
+        }
+        if mode.is_import() && !force && !self.effective_mode(&target).await?.is_import() {
+            self.ensure_empty_for_import(&target).await?;
+        }
+        self.store.set_mode(&scope_of(&target), mode.as_str()).await?;
+        Ok(())
+    }
+
+    /// Switching to IMPORT needs a scope without live versions.
+    async fn ensure_empty_for_import(&self, target: &QualifiedSubject) -> Result<(), RegistryError> {
+        let subjects = self.store.subjects().await?;
+        let in_scope = subjects.iter().filter(|s| {
+            if !target.name.is_empty() {
+                s.context == target.context && s.subject == target.name
+            } else if target.context == GLOBAL_CONTEXT {
+                true
+            } else {
+                s.context == target.context
+            }
+        });
+        if in_scope.into_iter().any(|s| s.has_live) {
+            return Err(RegistryError::NotPermitted(
+                "Cannot import since found existing subjects".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `DELETE /mode[/{s}]`: removes the scope's mode, returning what it was.
+    pub async fn delete_mode(
+        &self,
+        subject: Option<&QualifiedSubject>,
+        recursive: bool,
+    ) -> Result<Mode, RegistryError> {
+        let target = subject.cloned().unwrap_or_else(global_subject);
+        let scope = scope_of(&target);
+        let prefix = (recursive && target.name.is_empty() && !scope.is_empty()).then_some(scope.as_str());
+        let previous = self.store.delete_mode(&scope, prefix).await?;
+        if let Some(mode) = self.override_mode().await? {
+            return Ok(mode);
+        }
+        match previous.and_then(|m| Mode::parse(&m)) {
+            Some(mode) => Ok(mode),
+            None if subject.is_none() || target.name.is_empty() => Ok(Mode::ReadWrite),
+            None => Err(RegistryError::SubjectNotFound(target.display())),
+        }
+    }
+
+    /// The alias target of a subject, if its own config names one.
+    pub async fn resolve_alias(
+        &self,
+        subject: &QualifiedSubject,
+    ) -> Result<QualifiedSubject, RegistryError> {
+        if subject.name.is_empty() {
+            return Ok(subject.clone());
+        }
+        let alias = self
+            .store
+            .config(&subject.scope())
+            .await?
+            .and_then(|c| c.settings.alias);
+        Ok(match alias {
+            Some(alias) if !alias.is_empty() => subject.resolve_reference(&alias),
+            _ => subject.clone(),
+        })
+    }
+}
+
+/// Fills unset fields of `over` from `under`.
+fn merge_settings(over: &mut ConfigSettings, under: &ConfigSettings) {
+    let mut a = Config {
+        compatibility_level: None,
+        settings: over.clone(),
+    };
+    merge(
+        &mut a,
+        &Config {
+            compatibility_level: None,
+            settings: under.clone(),
+        },
+    );
+    *over = a.settings;
+}
+
+/// The pseudo-subject naming the global scope.
+fn global_subject() -> QualifiedSubject {
+    QualifiedSubject {
+        context: super::subject::DEFAULT_CONTEXT.to_owned(),
+        name: String::new(),
+    }
+}
+
+/// Confluent's read-only refusal.
+pub(super) fn read_only(subject: &QualifiedSubject) -> RegistryError {
+    RegistryError::NotPermitted(format!("Subject {} is in read-only mode", subject.display()))
+}

@@ -1,0 +1,279 @@
+//! Storage: the `Store` trait with coarse, use-case methods, and its domain rows.
+//!
+//! Each backend owns its transactions and locking; callers never see `sqlx`. Database failures
+//! become [`StoreError`] at this boundary, never HTTP errors. Subjects are stored as a context
+//! plus an unqualified name; the registry layer qualifies them for display.
+
+use std::fmt;
+
+use accord_types::{Config, Metadata, RuleSet, SchemaReference};
+use async_trait::async_trait;
+
+pub(crate) mod sqlite;
+
+/// A stored schema: immutable once written, identified by (context, id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaRow {
+    /// Context, `.` for the default one.
+    pub context: String,
+    /// Id within the context.
+    pub id: i32,
+    /// `AVRO`, `PROTOBUF` or `JSON`.
+    pub schema_type: String,
+    /// Canonical (possibly normalized) text.
+    pub schema: String,
+    /// References as registered.
+    pub references: Vec<SchemaReference>,
+    /// Metadata as registered.
+    pub metadata: Option<Metadata>,
+    /// Rule set as registered.
+    pub rule_set: Option<RuleSet>,
+    /// Identity hash, hex.
+    pub identity_hash: String,
+}
+
+/// One version of a subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionRow {
+    /// Version number.
+    pub version: i32,
+    /// Schema id in the subject's context.
+    pub schema_id: i32,
+    /// Soft-deleted.
+    pub deleted: bool,
+}
+
+/// A subject and whether any of its versions is live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectRow {
+    /// Context.
+    pub context: String,
+    /// Unqualified subject name.
+    pub subject: String,
+    /// Some version is not soft-deleted.
+    pub has_live: bool,
+}
+
+/// A subject version carrying a given schema id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage {
+    /// Unqualified subject name (in the schema's context).
+    pub subject: String,
+    /// Version.
+    pub version: i32,
+    /// Soft-deleted.
+    pub deleted: bool,
+}
+
+/// A schema that references a subject version, and whether any version carrying it is live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referrer {
+    /// Context of the referring schema.
+    pub context: String,
+    /// Id of the referring schema.
+    pub id: i32,
+    /// Subject versions carrying the referring schema (empty if all were hard-deleted).
+    pub usages: Vec<Usage>,
+}
+
+/// The parts of a subject's state that a registration decided on; the write fails with
+/// [`StoreError::Conflict`] if they changed in between (optimistic concurrency).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SubjectState {
+    /// Highest version number, soft-deleted included; 0 when none.
+    pub max_version: i32,
+    /// Number of live versions.
+    pub live: usize,
+}
+
+impl SubjectState {
+    /// The state of a subject with these versions.
+    pub fn of(versions: &[VersionRow]) -> SubjectState {
+        SubjectState {
+            max_version: versions.iter().map(|v| v.version).max().unwrap_or(0),
+            live: versions.iter().filter(|v| !v.deleted).count(),
+        }
+    }
+}
+
+/// A resolved reference edge, for `referencedby` and delete protection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceEdge {
+    /// Reference name.
+    pub name: String,
+    /// Context of the referenced subject.
+    pub context: String,
+    /// Referenced subject (unqualified).
+    pub subject: String,
+    /// Referenced version, resolved (never -1).
+    pub version: i32,
+}
+
+/// Content of a schema to register.
+#[derive(Debug, Clone)]
+pub struct NewSchema {
+    /// `AVRO`, `PROTOBUF` or `JSON`.
+    pub schema_type: String,
+    /// Canonical (possibly normalized) text.
+    pub schema: String,
+    /// References as registered.
+    pub references: Vec<SchemaReference>,
+    /// Reference edges, resolved.
+    pub edges: Vec<ReferenceEdge>,
+    /// Metadata.
+    pub metadata: Option<Metadata>,
+    /// Rule set.
+    pub rule_set: Option<RuleSet>,
+    /// Identity hash, hex.
+    pub identity_hash: String,
+}
+
+/// A registration, decided by the registry.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    /// Context.
+    pub context: String,
+    /// Unqualified subject.
+    pub subject: String,
+    /// The content.
+    pub schema: NewSchema,
+    /// The subject state the decision was based on.
+    pub expected: SubjectState,
+    /// Explicit id (IMPORT mode).
+    pub id: Option<i32>,
+    /// Explicit version (IMPORT mode); otherwise `max_version + 1`.
+    pub version: Option<i32>,
+}
+
+/// What a registration produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    /// Schema id.
+    pub id: i32,
+    /// Version in the subject.
+    pub version: i32,
+    /// The content was already a live version of the subject: nothing was written.
+    pub existing: bool,
+}
+
+/// Failures at the storage boundary.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The subject changed since the registration was decided; decide again.
+    #[error("the subject changed concurrently")]
+    Conflict,
+    /// An explicit id is already taken by different content.
+    #[error("id {id} is already used by a different schema")]
+    IdTaken {
+        /// The id.
+        id: i32,
+    },
+    /// An explicit version is already taken by a different schema.
+    #[error("version {version} already exists")]
+    VersionTaken {
+        /// The version.
+        version: i32,
+    },
+    /// The database failed.
+    #[error("database error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        StoreError::Backend(Box::new(error))
+    }
+}
+
+/// Which versions a subject listing or lookup considers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleted {
+    /// Live versions only.
+    Exclude,
+    /// Live and soft-deleted versions.
+    Include,
+}
+
+/// The storage backend.
+#[async_trait]
+pub trait Store: Send + Sync + fmt::Debug {
+    /// A schema by id in a context.
+    async fn schema(&self, context: &str, id: i32) -> Result<Option<SchemaRow>, StoreError>;
+
+    /// Ids of schemas with this identity hash in a context, lowest first.
+    async fn schema_ids_by_hash(&self, context: &str, hash: &str)
+    -> Result<Vec<i32>, StoreError>;
+
+    /// Every version of a subject, soft-deleted included, ascending.
+    async fn versions(&self, context: &str, subject: &str) -> Result<Vec<VersionRow>, StoreError>;
+
+    /// Every subject (all contexts), sorted by context then name.
+    async fn subjects(&self) -> Result<Vec<SubjectRow>, StoreError>;
+
+    /// Subject versions carrying a schema id in its context.
+    async fn usages(&self, context: &str, id: i32) -> Result<Vec<Usage>, StoreError>;
+
+    /// Schemas whose references point at this subject version.
+    async fn referrers(
+        &self,
+        context: &str,
+        subject: &str,
+        version: i32,
+    ) -> Result<Vec<Referrer>, StoreError>;
+
+    /// Contexts that ever received a schema, sorted; the default context is not stored.
+    async fn contexts(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Highest id allocated in a context (0 when none).
+    async fn max_id(&self, context: &str) -> Result<i32, StoreError>;
+
+    /// Writes a new version (or returns the existing identical live one) atomically.
+    async fn register(&self, new: &NewVersion) -> Result<Registered, StoreError>;
+
+    /// Marks versions soft-deleted.
+    async fn soft_delete(
+        &self,
+        context: &str,
+        subject: &str,
+        versions: &[i32],
+    ) -> Result<(), StoreError>;
+
+    /// Removes versions; removes schemas no version carries any more, and the subject's
+    /// config and mode when its last version goes. Returns the schema ids that disappeared.
+    async fn hard_delete(
+        &self,
+        context: &str,
+        subject: &str,
+        versions: &[i32],
+        config_scope: &str,
+    ) -> Result<Vec<i32>, StoreError>;
+
+    /// Removes a context that holds no versions; false if it did not exist.
+    async fn delete_context(&self, context: &str) -> Result<bool, StoreError>;
+
+    /// The stored config of a scope.
+    async fn config(&self, scope: &str) -> Result<Option<Config>, StoreError>;
+
+    /// Stores the config of a scope.
+    async fn set_config(&self, scope: &str, config: &Config) -> Result<(), StoreError>;
+
+    /// Every scope that has a stored config.
+    async fn config_scopes(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Removes the config of a scope; returns what was there.
+    async fn delete_config(&self, scope: &str) -> Result<Option<Config>, StoreError>;
+
+    /// The stored mode of a scope.
+    async fn mode(&self, scope: &str) -> Result<Option<String>, StoreError>;
+
+    /// Stores the mode of a scope.
+    async fn set_mode(&self, scope: &str, mode: &str) -> Result<(), StoreError>;
+
+    /// Removes the mode of a scope (and, with `prefix`, of every scope starting with it);
+    /// returns the mode that was stored at exactly `scope`.
+    async fn delete_mode(&self, scope: &str, prefix: Option<&str>)
+    -> Result<Option<String>, StoreError>;
+
+    /// Whether the database answers (readiness).
+    async fn ping(&self) -> Result<(), StoreError>;
+}

@@ -1,0 +1,587 @@
+//! The SQLite backend: WAL, `synchronous=FULL`, and the write lock taken at transaction start.
+//!
+//! SQLite serializes writers, so every write transaction begins with `BEGIN IMMEDIATE`; reads
+//! run concurrently on the other pooled connections. Unique constraints stay the last line of
+//! defence behind the registry's own checks.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use accord_types::Config;
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, SqliteConnection};
+
+use super::{
+    NewVersion, Referrer, Registered, SchemaRow, Store, StoreError, SubjectRow, SubjectState,
+    Usage, VersionRow,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
+/// The embedded SQLite store.
+#[derive(Debug, Clone)]
+pub(crate) struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn json_err(error: serde_json::Error) -> StoreError {
+    StoreError::Backend(Box::new(error))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the database file at `path`.
+    pub(crate) async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Backend(Box::new(e)))?;
+        Ok(SqliteStore { pool })
+    }
+
+    fn schema_row(row: &SqliteRow) -> Result<SchemaRow, StoreError> {
+        let refs: String = row.try_get("refs")?;
+        let metadata: Option<String> = row.try_get("metadata")?;
+        let rule_set: Option<String> = row.try_get("rule_set")?;
+        Ok(SchemaRow {
+            context: row.try_get("context")?,
+            id: row.try_get("id")?,
+            schema_type: row.try_get("schema_type")?,
+            schema: row.try_get("schema_text")?,
+            references: serde_json::from_str(&refs).map_err(json_err)?,
+            metadata: metadata
+                .map(|m| serde_json::from_str(&m))
+                .transpose()
+                .map_err(json_err)?,
+            rule_set: rule_set
+                .map(|r| serde_json::from_str(&r))
+                .transpose()
+                .map_err(json_err)?,
+            identity_hash: row.try_get("identity_hash")?,
+        })
+    }
+}
+
+async fn versions_in(
+    conn: &mut SqliteConnection,
+    context: &str,
+    subject: &str,
+) -> Result<Vec<VersionRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT version, schema_id, deleted FROM subject_versions \
+         WHERE context = $1 AND subject = $2 ORDER BY version",
+    )
+    .bind(context)
+    .bind(subject)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(VersionRow {
+                version: r.try_get("version")?,
+                schema_id: r.try_get("schema_id")?,
+                deleted: r.try_get::<i64, _>("deleted")? != 0,
+            })
+        })
+        .collect()
+}
+
+async fn ensure_context(conn: &mut SqliteConnection, context: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO contexts (context, max_id, created_at) VALUES ($1, 0, $2) \
+         ON CONFLICT (context) DO NOTHING",
+    )
+    .bind(context)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Finds or creates the schema row for `new`, returning its id.
+async fn schema_id_for(conn: &mut SqliteConnection, new: &NewVersion) -> Result<i32, StoreError> {
+    let content = &new.schema;
+    if let Some(id) = new.id {
+        let existing = sqlx::query("SELECT identity_hash FROM schemas WHERE context = $1 AND id = $2")
+            .bind(&new.context)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(row) = existing {
+            let hash: String = row.try_get("identity_hash")?;
+            return if hash == content.identity_hash {
+                Ok(id)
+            } else {
+                Err(StoreError::IdTaken { id })
+            };
+        }
+        insert_schema(conn, new, id, true).await?;
+        return Ok(id);
+    }
+    let found = sqlx::query(
+        "SELECT id FROM schemas WHERE context = $1 AND identity_hash = $2 ORDER BY id LIMIT 1",
+    )
+    .bind(&new.context)
+    .bind(&content.identity_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(row) = found {
+        return Ok(row.try_get("id")?);
+    }
+    let max_id: i32 = sqlx::query("SELECT max_id FROM contexts WHERE context = $1")
+        .bind(&new.context)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("max_id")?;
+    let id = max_id + 1;
+    insert_schema(conn, new, id, false).await?;
+    Ok(id)
+}
+
+async fn insert_schema(
+    conn: &mut SqliteConnection,
+    new: &NewVersion,
+    id: i32,
+    imported: bool,
+) -> Result<(), StoreError> {
+    let content = &new.schema;
+    let refs = serde_json::to_string(&content.references).map_err(json_err)?;
+    let metadata = content
+        .metadata
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(json_err)?;
+    let rule_set = content
+        .rule_set
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(json_err)?;
+    sqlx::query(
+        "INSERT INTO schemas (context, id, schema_type, schema_text, identity_hash, refs, \
+         metadata, rule_set, imported, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&new.context)
+    .bind(id)
+    .bind(&content.schema_type)
+    .bind(&content.schema)
+    .bind(&content.identity_hash)
+    .bind(refs)
+    .bind(metadata)
+    .bind(rule_set)
+    .bind(imported)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    for edge in &content.edges {
+        sqlx::query(
+            "INSERT INTO schema_references (context, schema_id, name, ref_context, ref_subject, \
+             ref_version) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&new.context)
+        .bind(id)
+        .bind(&edge.name)
+        .bind(&edge.context)
+        .bind(&edge.subject)
+        .bind(edge.version)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query("UPDATE contexts SET max_id = MAX(max_id, $2) WHERE context = $1")
+        .bind(&new.context)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes schemas of `context` that no subject version carries any more; returns their ids.
+async fn drop_orphans(
+    conn: &mut SqliteConnection,
+    context: &str,
+    candidates: &[i32],
+) -> Result<Vec<i32>, StoreError> {
+    let mut dropped = Vec::new();
+    for &id in candidates {
+        let used = sqlx::query(
+            "SELECT 1 FROM subject_versions WHERE context = $1 AND schema_id = $2 LIMIT 1",
+        )
+        .bind(context)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if used.is_none() {
+            sqlx::query("DELETE FROM schemas WHERE context = $1 AND id = $2")
+                .bind(context)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            dropped.push(id);
+        }
+    }
+    Ok(dropped)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn schema(&self, context: &str, id: i32) -> Result<Option<SchemaRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM schemas WHERE context = $1 AND id = $2")
+            .bind(context)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(Self::schema_row).transpose()
+    }
+
+    async fn schema_ids_by_hash(
+        &self,
+        context: &str,
+        hash: &str,
+    ) -> Result<Vec<i32>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id FROM schemas WHERE context = $1 AND identity_hash = $2 ORDER BY id",
+        )
+        .bind(context)
+        .bind(hash)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
+    async fn versions(&self, context: &str, subject: &str) -> Result<Vec<VersionRow>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        versions_in(&mut conn, context, subject).await
+    }
+
+    async fn subjects(&self) -> Result<Vec<SubjectRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT context, subject, MAX(deleted = 0) AS has_live FROM subject_versions \
+             GROUP BY context, subject ORDER BY context, subject",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SubjectRow {
+                    context: r.try_get("context")?,
+                    subject: r.try_get("subject")?,
+                    has_live: r.try_get::<i64, _>("has_live")? != 0,
+                })
+            })
+            .collect()
+    }
+
+    async fn usages(&self, context: &str, id: i32) -> Result<Vec<Usage>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT subject, version, deleted FROM subject_versions \
+             WHERE context = $1 AND schema_id = $2 ORDER BY subject, version",
+        )
+        .bind(context)
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Usage {
+                    subject: r.try_get("subject")?,
+                    version: r.try_get("version")?,
+                    deleted: r.try_get::<i64, _>("deleted")? != 0,
+                })
+            })
+            .collect()
+    }
+
+    async fn referrers(
+        &self,
+        context: &str,
+        subject: &str,
+        version: i32,
+    ) -> Result<Vec<Referrer>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT context, schema_id FROM schema_references \
+             WHERE ref_context = $1 AND ref_subject = $2 AND ref_version = $3 \
+             ORDER BY context, schema_id",
+        )
+        .bind(context)
+        .bind(subject)
+        .bind(version)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut referrers = Vec::with_capacity(rows.len());
+        for row in rows {
+            let context: String = row.try_get("context")?;
+            let id: i32 = row.try_get("schema_id")?;
+            let usages = self.usages(&context, id).await?;
+            referrers.push(Referrer {
+                context,
+                id,
+                usages,
+            });
+        }
+        Ok(referrers)
+    }
+
+    async fn contexts(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT context FROM contexts WHERE context <> '.' ORDER BY context")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("context")?)).collect()
+    }
+
+    async fn max_id(&self, context: &str) -> Result<i32, StoreError> {
+        let row = sqlx::query("SELECT max_id FROM contexts WHERE context = $1")
+            .bind(context)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get("max_id")?,
+            None => 0,
+        })
+    }
+
+    async fn register(&self, new: &NewVersion) -> Result<Registered, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let versions = versions_in(&mut tx, &new.context, &new.subject).await?;
+        if SubjectState::of(&versions) != new.expected {
+            return Err(StoreError::Conflict);
+        }
+        ensure_context(&mut tx, &new.context).await?;
+        let id = schema_id_for(&mut tx, new).await?;
+        let version = match new.version {
+            Some(version) => {
+                if let Some(taken) = versions.iter().find(|v| v.version == version) {
+                    return if taken.schema_id == id {
+                        tx.commit().await?;
+                        Ok(Registered {
+                            id,
+                            version,
+                            existing: true,
+                        })
+                    } else {
+                        Err(StoreError::VersionTaken { version })
+                    };
+                }
+                version
+            }
+            None => {
+                if let Some(live) = versions.iter().find(|v| !v.deleted && v.schema_id == id) {
+                    tx.commit().await?;
+                    return Ok(Registered {
+                        id,
+                        version: live.version,
+                        existing: true,
+                    });
+                }
+                new.expected.max_version + 1
+            }
+        };
+        // Re-registering content identical to a soft-deleted version tombstones the old row.
+        for old in versions.iter().filter(|v| v.deleted && v.schema_id == id) {
+            sqlx::query(
+                "DELETE FROM subject_versions WHERE context = $1 AND subject = $2 AND version = $3",
+            )
+            .bind(&new.context)
+            .bind(&new.subject)
+            .bind(old.version)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO subject_versions (context, subject, version, schema_id, deleted, \
+             created_at) VALUES ($1, $2, $3, $4, 0, $5)",
+        )
+        .bind(&new.context)
+        .bind(&new.subject)
+        .bind(version)
+        .bind(id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Registered {
+            id,
+            version,
+            existing: false,
+        })
+    }
+
+    async fn soft_delete(
+        &self,
+        context: &str,
+        subject: &str,
+        versions: &[i32],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for version in versions {
+            sqlx::query(
+                "UPDATE subject_versions SET deleted = 1 \
+                 WHERE context = $1 AND subject = $2 AND version = $3",
+            )
+            .bind(context)
+            .bind(subject)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn hard_delete(
+        &self,
+        context: &str,
+        subject: &str,
+        versions: &[i32],
+        config_scope: &str,
+    ) -> Result<Vec<i32>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut candidates = Vec::new();
+        for version in versions {
+            let row = sqlx::query(
+                "DELETE FROM subject_versions WHERE context = $1 AND subject = $2 AND version = $3 \
+                 RETURNING schema_id",
+            )
+            .bind(context)
+            .bind(subject)
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(row) = row {
+                candidates.push(row.try_get::<i32, _>("schema_id")?);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let dropped = drop_orphans(&mut tx, context, &candidates).await?;
+        if versions_in(&mut tx, context, subject).await?.is_empty() {
+            for table in ["configs", "modes"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE scope = $1"))
+                    .bind(config_scope)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(dropped)
+    }
+
+    async fn delete_context(&self, context: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM contexts WHERE context = $1")
+            .bind(context)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn config(&self, scope: &str) -> Result<Option<Config>, StoreError> {
+        let row = sqlx::query("SELECT body FROM configs WHERE scope = $1")
+            .bind(scope)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            let body: String = r.try_get("body")?;
+            serde_json::from_str(&body).map_err(json_err)
+        })
+        .transpose()
+    }
+
+    async fn set_config(&self, scope: &str, config: &Config) -> Result<(), StoreError> {
+        let body = serde_json::to_string(config).map_err(json_err)?;
+        sqlx::query(
+            "INSERT INTO configs (scope, body) VALUES ($1, $2) \
+             ON CONFLICT (scope) DO UPDATE SET body = excluded.body",
+        )
+        .bind(scope)
+        .bind(body)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn config_scopes(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT scope FROM configs ORDER BY scope")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("scope")?)).collect()
+    }
+
+    async fn delete_config(&self, scope: &str) -> Result<Option<Config>, StoreError> {
+        let row = sqlx::query("DELETE FROM configs WHERE scope = $1 RETURNING body")
+            .bind(scope)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            let body: String = r.try_get("body")?;
+            serde_json::from_str(&body).map_err(json_err)
+        })
+        .transpose()
+    }
+
+    async fn mode(&self, scope: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT mode FROM modes WHERE scope = $1")
+            .bind(scope)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("mode")?)).transpose()
+    }
+
+    async fn set_mode(&self, scope: &str, mode: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
+             ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode",
+        )
+        .bind(scope)
+        .bind(mode)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_mode(
+        &self,
+        scope: &str,
+        prefix: Option<&str>,
+    ) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row = sqlx::query("DELETE FROM modes WHERE scope = $1 RETURNING mode")
+            .bind(scope)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(prefix) = prefix {
+            sqlx::query("DELETE FROM modes WHERE substr(scope, 1, length($1)) = $1")
+                .bind(prefix)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        row.map(|r| Ok(r.try_get("mode")?)).transpose()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,412 @@
+//! Shared helpers for Accord's system tests: the server as a real child process (`TestServer`), a raw HTTP client (`Api`), bounded child commands, and where the workspace and the shared data are.
+//!
+//! Nothing here knows the REST API's semantics; the tests in `system/` own every expectation.
+
+use std::fs::File;
+use std::io::{Read, Seek, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use reqwest::header::CONTENT_TYPE;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The content type Confluent clients send.
+pub const SCHEMA_REGISTRY_JSON: &str = "application/vnd.schemaregistry.v1+json";
+
+/// How long a fresh server may take to answer `GET /` (a debug build creating and migrating its database).
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long `stop` waits after SIGTERM before it sends SIGKILL; longer than the server's default grace period.
+const STOP_TIMEOUT: Duration = Duration::from_secs(20);
+/// Polling interval of every bounded wait here.
+const POLL: Duration = Duration::from_millis(50);
+
+/// The workspace root (the folder holding the root `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .expect("the tests crate sits one level below the workspace root")
+        .to_path_buf()
+}
+
+/// The shared, read-only data beside the workspace (`../shared`), with a clear panic when it is missing.
+pub fn shared_dir() -> PathBuf {
+    let shared = workspace_root().join("../shared");
+    assert!(
+        shared.join("conformance").is_dir(),
+        "expected the shared data at {} (a `shared/` folder beside the workspace checkout)",
+        shared.display()
+    );
+    shared
+}
+
+/// A registry server running as a child process on `127.0.0.1`, with its own temporary data directory.
+///
+/// Killed (SIGKILL) on drop; the data directory is removed after that.
+#[derive(Debug)]
+pub struct TestServer {
+    bin: PathBuf,
+    extra_args: Vec<String>,
+    child: Option<Child>,
+    addr: SocketAddr,
+    url: String,
+    starts: u32,
+    // Declared last so that it is removed after the child is gone.
+    dir: TempDir,
+}
+
+impl TestServer {
+    /// Starts `bin` (the `accord-test-serve` binary) with `--listen` and `--data-dir` chosen here plus `extra_args`,
+    /// and returns once `GET /` answers.
+    pub fn start(bin: impl Into<PathBuf>, extra_args: &[&str]) -> TestServer {
+        let dir = tempfile::Builder::new()
+            .prefix("accord-test-")
+            .tempdir()
+            .expect("create a temporary directory for the server");
+        let mut server = TestServer {
+            bin: bin.into(),
+            extra_args: extra_args.iter().map(|arg| arg.to_string()).collect(),
+            child: None,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            url: String::new(),
+            starts: 0,
+            dir,
+        };
+        server.launch();
+        server
+    }
+
+    /// The base URL, such as `http://127.0.0.1:41234`; it changes on restart.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The data directory the server was started with; it survives restarts.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// What the current (or last) server process wrote to stderr.
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(self.log_path("stderr")).unwrap_or_default()
+    }
+
+    /// The exit status if the process has exited (or was stopped), `None` while it runs.
+    pub fn exit_status(&mut self) -> Option<ExitStatus> {
+        let child = self.child.as_mut()?;
+        child.try_wait().expect("poll the server process")
+    }
+
+    /// Kills the process with SIGKILL, as a crash or power loss would, and reaps it. The data directory stays.
+    pub fn kill_9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // `Child::kill` sends SIGKILL on Unix.
+            let _ = child.kill();
+            child.wait().expect("reap the killed server");
+        }
+    }
+
+    /// Stops the process gracefully (SIGTERM, bounded wait, then SIGKILL) and returns its exit status.
+    pub fn stop(&mut self) -> Option<ExitStatus> {
+        let mut child = self.child.take()?;
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        if sent.is_ok_and(|status| status.success()) {
+            let deadline = Instant::now() + STOP_TIMEOUT;
+            while Instant::now() < deadline {
+                if let Some(status) = child.try_wait().expect("poll the server process") {
+                    return Some(status);
+                }
+                sleep(POLL);
+            }
+        }
+        let _ = child.kill();
+        child.wait().ok()
+    }
+
+    /// Stops the server if it runs (gracefully), then starts it again on the same data directory and a new port.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.launch();
+    }
+
+    fn log_path(&self, stream: &str) -> PathBuf {
+        self.dir
+            .path()
+            .join(format!("server-{}.{stream}", self.starts))
+    }
+
+    /// Spawns the process and waits until it answers; retries on a new port when another process took the chosen one.
+    fn launch(&mut self) {
+        const ATTEMPTS: u32 = 3;
+        for attempt in 1..=ATTEMPTS {
+            self.starts += 1;
+            let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
+            let stdout = File::create(self.log_path("stdout")).expect("create the stdout log");
+            let stderr = File::create(self.log_path("stderr")).expect("create the stderr log");
+            // A clean environment, so that no `ACCORD_*` variable of the developer's shell changes the server.
+            let mut child = Command::new(&self.bin)
+                .env_clear()
+                .env("RUST_BACKTRACE", "1")
+                .arg("--listen")
+                .arg(addr.to_string())
+                .arg("--data-dir")
+                .arg(self.data_dir())
+                .args(&self.extra_args)
+                .stdin(Stdio::null())
+                .stdout(stdout)
+                .stderr(stderr)
+                .spawn()
+                .unwrap_or_else(|err| panic!("could not start {}: {err}", self.bin.display()));
+            let deadline = Instant::now() + STARTUP_TIMEOUT;
+            loop {
+                if let Some(status) = child.try_wait().expect("poll the server process") {
+                    let stderr = self.stderr();
+                    if attempt < ATTEMPTS
+                        && stderr.to_lowercase().contains("address already in use")
+                    {
+                        break;
+                    }
+                    panic!(
+                        "the server exited with {status} before answering GET / on {addr}\n--- server stderr ---\n{stderr}"
+                    );
+                }
+                if answers_http(addr) {
+                    self.child = Some(child);
+                    self.addr = addr;
+                    self.url = format!("http://{addr}");
+                    return;
+                }
+                if Instant::now() >= deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!(
+                        "the server did not answer GET / on {addr} within {STARTUP_TIMEOUT:?}\n--- server stderr ---\n{}",
+                        self.stderr()
+                    );
+                }
+                sleep(POLL);
+            }
+        }
+        unreachable!("the last attempt either returns or panics");
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.kill_9();
+    }
+}
+
+/// A port that was free a moment ago. Another process may take it before the server binds it; `launch` retries then.
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// Whether something at `addr` answers `GET /` with any HTTP response.
+fn answers_http(addr: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) else {
+        return false;
+    };
+    let timeout = Some(Duration::from_secs(2));
+    if stream.set_read_timeout(timeout).is_err() || stream.set_write_timeout(timeout).is_err() {
+        return false;
+    }
+    let request = format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 7];
+    stream.read_exact(&mut head).is_ok() && &head == b"HTTP/1."
+}
+
+/// `text` cut to at most `max` bytes (on a character boundary), with `...` when it was cut.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut cut = max;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}...", &text[..cut])
+}
+
+/// A raw JSON-over-HTTP client for the Confluent REST API, with a per-request timeout.
+#[derive(Debug, Clone)]
+pub struct Api {
+    client: reqwest::Client,
+    base: String,
+}
+
+/// One HTTP answer: the status and the body, parsed as JSON when it is JSON (otherwise a JSON string of the text).
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The body as JSON, or `Value::String` holding the raw text when it is not JSON.
+    pub body: Value,
+}
+
+impl Reply {
+    /// The Confluent `error_code`, if the body has one.
+    pub fn error_code(&self) -> Option<i64> {
+        self.body.get("error_code").and_then(Value::as_i64)
+    }
+
+    /// The Confluent error `message`, if the body has one.
+    pub fn message(&self) -> Option<&str> {
+        self.body.get("message").and_then(Value::as_str)
+    }
+}
+
+impl std::fmt::Display for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status, clip(&self.body.to_string(), 500))
+    }
+}
+
+impl Api {
+    /// A client for the registry at `base` (such as `http://127.0.0.1:8081`).
+    pub fn new(base: &str) -> Api {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("build the HTTP client");
+        Api {
+            client,
+            base: base.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> reqwest::Result<Reply> {
+        self.send(self.client.get(self.url(path))).await
+    }
+
+    /// `DELETE path`.
+    pub async fn delete(&self, path: &str) -> reqwest::Result<Reply> {
+        self.send(self.client.delete(self.url(path))).await
+    }
+
+    /// `POST path` with a JSON body.
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Result<Reply> {
+        self.post_raw(path, body.to_string()).await
+    }
+
+    /// `PUT path` with a JSON body.
+    pub async fn put(&self, path: &str, body: &Value) -> reqwest::Result<Reply> {
+        let request = self
+            .client
+            .put(self.url(path))
+            .header(CONTENT_TYPE, SCHEMA_REGISTRY_JSON)
+            .body(body.to_string());
+        self.send(request).await
+    }
+
+    /// `POST path` with any body text, sent as Confluent's JSON content type.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Result<Reply> {
+        let request = self
+            .client
+            .post(self.url(path))
+            .header(CONTENT_TYPE, SCHEMA_REGISTRY_JSON)
+            .body(body);
+        self.send(request).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> reqwest::Result<Reply> {
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let text = response.text().await?;
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Ok(Reply { status, body })
+    }
+}
+
+/// What a child command did, as returned by [`run_bounded`].
+#[derive(Debug)]
+pub struct Finished {
+    /// The exit status; `None` when the command ran out of time and was killed.
+    pub status: Option<ExitStatus>,
+    /// Everything it wrote to stdout.
+    pub stdout: String,
+    /// Everything it wrote to stderr.
+    pub stderr: String,
+}
+
+impl Finished {
+    /// Whether it exited with status 0 in time.
+    pub fn success(&self) -> bool {
+        self.status.is_some_and(|status| status.success())
+    }
+
+    /// The status and both outputs, for a failure message.
+    pub fn describe(&self) -> String {
+        let status = match self.status {
+            Some(status) => status.to_string(),
+            None => "killed after running out of time".to_string(),
+        };
+        format!(
+            "{status}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs `command` to completion, killing it after `timeout`; stdin is closed, and stdout and stderr are captured.
+///
+/// Panics with the program's name when it cannot be started (for example, when it is not installed).
+pub fn run_bounded(command: &mut Command, timeout: Duration) -> Finished {
+    let stdout = tempfile::tempfile().expect("create a temporary file for stdout");
+    let stderr = tempfile::tempfile().expect("create a temporary file for stderr");
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(stdout.try_clone().expect("clone a file handle"))
+        .stderr(stderr.try_clone().expect("clone a file handle"))
+        .spawn()
+        .unwrap_or_else(|err| {
+            panic!(
+                "could not start {:?}: {err} (is it installed and on PATH?)",
+                command.get_program()
+            )
+        });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll a child process") {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        sleep(POLL);
+    };
+    Finished {
+        status,
+        stdout: read_all(stdout),
+        stderr: read_all(stderr),
+    }
+}
+
+fn read_all(mut file: File) -> String {
+    let mut bytes = Vec::new();
+    file.rewind().expect("rewind a captured output");
+    file.read_to_end(&mut bytes)
+        .expect("read a captured output");
+    String::from_utf8_lossy(&bytes).into_owned()
+}

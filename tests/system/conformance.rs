@@ -1,0 +1,157 @@
+//! The recorded Confluent Schema Registry scenarios (`../shared/conformance`) replayed by `replay.py` against a fresh server process (STYLE rule 25).
+//!
+//! Every scenario is replayed and the overall counts are printed; the Avro-only scenarios must pass,
+//! except those in `EXPECTED_FAILURES`, and an expected failure that passes is reported as stale.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::Duration;
+
+use accord_tests::{clip, run_bounded, shared_dir};
+use serde_json::Value;
+
+use crate::server;
+
+/// The scenarios that use no schema type or only Avro, as listed in `conformance/README.md`.
+const AVRO_ONLY: &[&str] = &[
+    "root",
+    "reg-avro",
+    "reg-content-type",
+    "reg-avro-valid",
+    "reg-metadata",
+    "refs-avro",
+    "refs-bad",
+    "versions",
+    "delete-version",
+    "delete-subject",
+    "subjects-list",
+    "subject-names-raw",
+    "config-global",
+    "config-alias",
+    "mode-global",
+    "mode-context",
+    "import",
+    "contexts",
+    "jackson-coercion",
+    "mode-scopes",
+    "config-readonly",
+    "cross-context-reads",
+    "confluent-version",
+    "subject-names-reserved",
+    "avro-invalid-2",
+    "tags-avro",
+];
+
+/// Avro-only scenarios known to fail, each with the reason a user would accept. Keep it empty when possible.
+const EXPECTED_FAILURES: &[(&str, &str)] = &[];
+
+/// How long the whole replay may take.
+const REPLAY_TIMEOUT: Duration = Duration::from_secs(900);
+
+#[test]
+fn recorded_confluent_scenarios_replay() {
+    let replay = shared_dir().join("conformance/replay.py");
+    let server = server();
+    let out = tempfile::tempdir().expect("temporary directory");
+    let report_path = out.path().join("report.json");
+
+    let finished = run_bounded(
+        Command::new("python3")
+            .arg(&replay)
+            .args([
+                "--url",
+                server.url(),
+                "--all-failures",
+                "--quiet",
+                "--json-out",
+            ])
+            .arg(&report_path),
+        REPLAY_TIMEOUT,
+    );
+    // replay.py exits 0 when all pass and 1 when some fail; anything else means it could not run.
+    let code = finished.status.and_then(|status| status.code());
+    assert!(
+        matches!(code, Some(0 | 1)) && report_path.exists(),
+        "replay.py did not run to completion: {}\n--- server stderr ---\n{}",
+        finished.describe(),
+        server.stderr()
+    );
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(&report_path).expect("read the replay report"),
+    )
+    .expect("the replay report is JSON");
+
+    let summary = &report["summary"];
+    println!(
+        "conformance: {}/{} scenarios passed, {}/{} steps passed ({} byte-for-byte, {} through a tolerance)",
+        summary["passed"],
+        summary["scenarios"],
+        summary["steps_passed"],
+        summary["steps"],
+        summary["steps_exact"],
+        summary["steps_tolerated"]
+    );
+
+    let mut passed = BTreeMap::new();
+    for scenario in report["scenarios"].as_array().expect("scenarios") {
+        let name = scenario["name"].as_str().expect("scenario name");
+        let ok = scenario["passed"].as_bool().expect("scenario passed");
+        passed.insert(name.to_string(), ok);
+        if !ok {
+            println!("FAIL {name}");
+            for step in scenario["steps"].as_array().expect("steps") {
+                if step["passed"].as_bool() != Some(true) {
+                    println!("  {}", describe_step(name, step));
+                }
+            }
+        }
+    }
+
+    let mut problems = Vec::new();
+    for (name, reason) in EXPECTED_FAILURES {
+        if !AVRO_ONLY.contains(name) {
+            problems.push(format!(
+                "expected failure {name} is not an Avro-only scenario; remove it"
+            ));
+        }
+        if passed.get(*name) == Some(&true) {
+            problems.push(format!(
+                "{name} passes now: remove its stale expected-failure entry ({reason})"
+            ));
+        }
+    }
+    for name in AVRO_ONLY {
+        let expected_to_fail = EXPECTED_FAILURES.iter().any(|(xfail, _)| xfail == name);
+        match passed.get(*name) {
+            None => problems.push(format!(
+                "{name} is not in the recording any more: update AVRO_ONLY from conformance/README.md"
+            )),
+            Some(false) if !expected_to_fail => {
+                problems.push(format!("{name} fails (its failing steps are listed above)"))
+            }
+            Some(_) => {}
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "conformance replay:\n  {}\n--- replay.py output ---\n{}",
+        problems.join("\n  "),
+        finished.stdout
+    );
+}
+
+/// One failing step as a line: what was sent, what Confluent answered, what we answered.
+fn describe_step(scenario: &str, step: &Value) -> String {
+    let brief = |value: &Value| clip(&value.to_string(), 300);
+    format!(
+        "{scenario}#{} {} {} (compared: {}): expected {} {} got {} {}",
+        step["index"],
+        step["method"].as_str().unwrap_or("?"),
+        step["sent_path"].as_str().unwrap_or("?"),
+        step["compared"].as_str().unwrap_or("?"),
+        step["expected"]["status"],
+        brief(&step["expected"]["body"]),
+        step["got"]["status"],
+        brief(&step["got"]["body"])
+    )
+}
