@@ -33,6 +33,20 @@ pub struct SchemaReference {
     pub version: i32,
 }
 
+/// A reference as sent in a request, before its fields are checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ReferenceRequest {
+    /// Import name.
+    #[serde(default, deserialize_with = "coerce::opt_string")]
+    pub name: Option<String>,
+    /// Referenced subject.
+    #[serde(default, deserialize_with = "coerce::opt_string")]
+    pub subject: Option<String>,
+    /// Referenced version.
+    #[serde(default, deserialize_with = "coerce::opt_int")]
+    pub version: Option<i32>,
+}
+
 /// Data-contract metadata attached to a schema version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Metadata {
@@ -149,9 +163,10 @@ pub struct RegisterSchemaRequest {
     /// `AVRO` (default), `PROTOBUF` or `JSON`.
     #[serde(default, deserialize_with = "coerce::opt_string")]
     pub schema_type: Option<String>,
-    /// References; a `null` element is kept so that it can be rejected as an invalid schema.
+    /// References; `null` elements and missing fields are kept so that they can be rejected
+    /// as an invalid schema (42201), as Confluent does, rather than as a malformed body.
     #[serde(default)]
-    pub references: Option<Vec<Option<SchemaReference>>>,
+    pub references: Option<Vec<Option<ReferenceRequest>>>,
     /// Metadata.
     #[serde(default)]
     pub metadata: Option<Metadata>,

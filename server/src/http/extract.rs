@@ -56,7 +56,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Body(None));
         }
-        serde_json::from_slice(&bytes)
+        // Through `Value` first: like Jackson, the last of duplicate keys wins.
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::bad_request(format!("invalid JSON in request body: {e}")))?;
+        if !value.is_object() {
+            return Err(ApiError::bad_request(
+                "the request body must be a JSON object",
+            ));
+        }
+        serde_json::from_value(value)
             .map(|v| Body(Some(v)))
             .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))
     }

@@ -11,7 +11,8 @@ use super::extract::{Body, Params};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::registry::{
-    RegisterOutcome, RegistryError, SchemaRequest, SubjectFilter, VersionSelector, read_page,
+    RegisterOutcome, RegistryError, SchemaRequest, SubjectFilter, TagsRequest, VersionSelector,
+    read_page,
 };
 
 pub(super) fn router() -> Router<AppState> {
@@ -32,6 +33,7 @@ pub(super) fn router() -> Router<AppState> {
             get(referenced_by),
         )
         .route("/subjects/{subject}/metadata", get(by_metadata))
+        .route("/subjects/{subject}/versions/{version}/tags", post(modify_tags))
 }
 
 /// A register/lookup/compatibility body; an empty body is a constraint violation (422).
@@ -188,4 +190,23 @@ async fn by_metadata(
         .version_by_metadata(&subject, &pairs, params.flag("deleted"))
         .await?;
     Ok(Json(schema))
+}
+
+async fn modify_tags(
+    State(state): State<AppState>,
+    Path((subject, version)): Path<(String, String)>,
+    Body(body): Body<TagsRequest>,
+) -> Result<Json<accord_types::RegisterSchemaResponse>, ApiError> {
+    let selector = VersionSelector::parse(&version)?;
+    let body = body.ok_or_else(|| {
+        ApiError::from(RegistryError::Unprocessable(
+            "the request body must not be null".into(),
+        ))
+    })?;
+    Ok(Json(
+        state
+            .registry
+            .modify_tags(&subject, selector, body)
+            .await?,
+    ))
 }

@@ -16,11 +16,13 @@ mod read;
 mod register;
 mod settings;
 mod subject;
+mod tags;
 
 pub use error::RegistryError;
 pub use read::{SubjectFilter, page as read_page};
 pub use register::{CompatCheck, RegisterOutcome, SchemaRequest};
 pub use settings::{ConfigView, Mode};
+pub use tags::TagsRequest;
 pub use subject::{DEFAULT_CONTEXT, QualifiedSubject, VersionSelector, context_scope, qualify};
 
 /// Limits on what one schema may ask of the server.

@@ -229,7 +229,7 @@ impl Registry {
         selector: VersionSelector,
         include_deleted: bool,
     ) -> Result<Schema, RegistryError> {
-        let subject = self.resolve_alias(&QualifiedSubject::parse(raw_subject)).await?;
+        let subject = self.read_subject(raw_subject).await?;
         let version = self.select_version(&subject, selector, include_deleted).await?;
         let row = self.existing_schema(&subject.context, version.schema_id).await?;
         Ok(Self::schema_dto(&subject, &version, &row))
@@ -242,7 +242,7 @@ impl Registry {
         selector: VersionSelector,
         deleted: bool,
     ) -> Result<Vec<i32>, RegistryError> {
-        let subject = self.resolve_alias(&QualifiedSubject::parse(raw_subject)).await?;
+        let subject = self.read_subject(raw_subject).await?;
         let version = self.select_version(&subject, selector, true).await?;
         let referrers = self
             .store
@@ -340,7 +340,7 @@ impl Registry {
         pairs: &[(String, String)],
         deleted: bool,
     ) -> Result<Schema, RegistryError> {
-        let subject = self.resolve_alias(&QualifiedSubject::parse(raw_subject)).await?;
+        let subject = self.read_subject(raw_subject).await?;
         let versions = self.versions_of(&subject).await?;
         for version in versions.iter().rev().filter(|v| deleted || !v.deleted) {
             let row = self.existing_schema(&subject.context, version.schema_id).await?;

@@ -20,7 +20,7 @@ use crate::store::{NewSchema, NewVersion, SchemaRow, StoreError, SubjectState, V
 const MAX_ATTEMPTS: usize = 200;
 
 /// The reserved metadata property holding the version number.
-const CONFLUENT_VERSION: &str = "confluent:version";
+pub(super) const CONFLUENT_VERSION: &str = "confluent:version";
 
 /// A register, lookup or compatibility request, checked for shape.
 #[derive(Debug, Clone)]
@@ -37,8 +37,10 @@ pub struct SchemaRequest {
     pub rule_set: Option<RuleSet>,
     /// Explicit version.
     pub version: Option<i32>,
-    /// Explicit id; negative ids count as absent.
+    /// Explicit id (IMPORT mode); negative ids count as absent.
     pub id: Option<i32>,
+    /// Whether a positive version was given.
+    version_explicit: bool,
 }
 
 impl SchemaRequest {
@@ -48,7 +50,20 @@ impl SchemaRequest {
             .references
             .unwrap_or_default()
             .into_iter()
-            .map(|r| r.ok_or_else(|| RegistryError::InvalidSchema("Invalid reference: null".into())))
+            .map(|r| match r {
+                Some(accord_types::ReferenceRequest {
+                    name: Some(name),
+                    subject: Some(subject),
+                    version: Some(version),
+                }) => Ok(SchemaReference {
+                    name,
+                    subject,
+                    version,
+                }),
+                other => Err(RegistryError::InvalidSchema(format!(
+                    "Invalid reference: {other:?}"
+                ))),
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(SchemaRequest {
             schema: dto.schema.filter(|s| !s.is_empty()),
@@ -58,6 +73,7 @@ impl SchemaRequest {
             rule_set: dto.rule_set,
             version: dto.version,
             id: dto.id.filter(|id| *id >= 0),
+            version_explicit: dto.version.is_some_and(|v| v > 0),
         })
     }
 
@@ -93,7 +109,7 @@ struct Candidate {
     edges: Vec<crate::store::ReferenceEdge>,
 }
 
-fn hash_of(
+pub(super) fn hash_of(
     text: &str,
     references: &[SchemaReference],
     metadata: Option<&Metadata>,
@@ -292,7 +308,7 @@ impl Registry {
         normalize: bool,
         deleted: bool,
     ) -> Result<Schema, RegistryError> {
-        let subject = self.resolve_alias(&QualifiedSubject::parse(raw_subject)).await?;
+        let subject = self.read_subject(raw_subject).await?;
         let versions = self.store.versions(&subject.context, &subject.name).await?;
         let visible: Vec<&VersionRow> = versions.iter().filter(|v| deleted || !v.deleted).collect();
         if visible.is_empty() {
@@ -317,6 +333,10 @@ impl Registry {
             .await?;
         match found {
             Some((version, row)) => Ok(Self::schema_dto(&subject, &version, &row)),
+            // Confluent reports a miss after the cross-context fallback as an unknown subject.
+            None if subject.context != QualifiedSubject::parse(raw_subject).context => {
+                Err(RegistryError::SubjectNotFound(raw_subject.to_owned()))
+            }
             None => Err(RegistryError::SchemaNotFound(None)),
         }
     }
@@ -381,12 +401,27 @@ impl Registry {
                 )
                 .await?;
             if let Some((version, row)) = found {
-                let id_ok = request.id.is_none_or(|id| id == row.id);
-                let version_ok = request
-                    .version
-                    .is_none_or(|v| v == -1 || v == version.version);
+                // With an explicit id, only an exact (id, version) repeat is answered here.
+                let id_ok = request
+                    .id
+                    .is_none_or(|id| id == row.id && request.version_explicit);
+                // An explicit version only matches together with an explicit id (IMPORT).
+                let version_ok = request.version.is_none_or(|v| {
+                    v == -1 || v == 0 || (request.id.is_some() && v == version.version)
+                });
                 if id_ok && version_ok {
-                    return Ok(RegisterOutcome::Id(row.id));
+                    if !request.version_explicit {
+                        return Ok(RegisterOutcome::Id(row.id));
+                    }
+                    return Ok(RegisterOutcome::Full(RegisterSchemaResponse {
+                        id: row.id,
+                        version: Some(version.version),
+                        schema_type: response_schema_type(&row.schema_type),
+                        references: row.references.clone(),
+                        metadata: row.metadata.clone(),
+                        rule_set: row.rule_set.clone(),
+                        schema: Some(row.schema.clone()),
+                    }));
                 }
             }
         }
@@ -527,12 +562,6 @@ impl Registry {
                 return Err(RegistryError::NotPermitted(format!(
                     "Overwrite new schema with id {id} in context {} is not permitted.",
                     subject.context
-                )));
-            }
-            Err(StoreError::VersionTaken { version }) => {
-                return Err(RegistryError::NotPermitted(format!(
-                    "Version {version} of subject {} already holds a different schema",
-                    subject.display()
                 )));
             }
             Err(other) => return Err(other.into()),

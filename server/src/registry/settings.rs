@@ -215,8 +215,13 @@ impl Registry {
         subject: Option<&QualifiedSubject>,
     ) -> Result<Config, RegistryError> {
         let target = subject.cloned().unwrap_or_else(global_subject);
+        let scope = scope_of(&target);
+        let is_subject = subject.is_some() && !target.name.is_empty();
+        if is_subject && self.store.config(&scope).await?.is_none() {
+            return Err(RegistryError::SubjectNotFound(target.display()));
+        }
         self.ensure_writable(&target).await?;
-        let previous = self.store.delete_config(&scope_of(&target)).await?;
+        let previous = self.store.delete_config(&scope).await?;
         match previous {
             Some(mut config) => {
                 if config.compatibility_level.is_none() {
@@ -350,6 +355,27 @@ impl Registry {
             None if subject.is_none() || target.name.is_empty() => Ok(Mode::ReadWrite),
             None => Err(RegistryError::SubjectNotFound(target.display())),
         }
+    }
+
+    /// The subject a read addresses: its alias target, and for an unqualified subject absent
+    /// from the default context, the same name in another context (Confluent's fallback).
+    pub async fn read_subject(&self, raw: &str) -> Result<QualifiedSubject, RegistryError> {
+        let subject = self.resolve_alias(&QualifiedSubject::parse(raw)).await?;
+        if !subject.is_default_context() || raw.starts_with(":.") || subject.name.is_empty() {
+            return Ok(subject);
+        }
+        if !self.store.versions(&subject.context, &subject.name).await?.is_empty() {
+            return Ok(subject);
+        }
+        for context in self.store.contexts().await? {
+            if !self.store.versions(&context, &subject.name).await?.is_empty() {
+                return Ok(QualifiedSubject {
+                    context,
+                    name: subject.name.clone(),
+                });
+            }
+        }
+        Ok(subject)
     }
 
     /// The alias target of a subject, if its own config names one.

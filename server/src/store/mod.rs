@@ -141,7 +141,8 @@ pub struct NewVersion {
     pub expected: SubjectState,
     /// Explicit id (IMPORT mode).
     pub id: Option<i32>,
-    /// Explicit version (IMPORT mode); otherwise `max_version + 1`.
+    /// Explicit version (IMPORT mode), which may overwrite an existing one; otherwise
+    /// `max_version + 1`.
     pub version: Option<i32>,
 }
 
@@ -167,12 +168,6 @@ pub enum StoreError {
     IdTaken {
         /// The id.
         id: i32,
-    },
-    /// An explicit version is already taken by a different schema.
-    #[error("version {version} already exists")]
-    VersionTaken {
-        /// The version.
-        version: i32,
     },
     /// The database failed.
     #[error("database error: {0}")]

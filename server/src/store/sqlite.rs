@@ -373,16 +373,26 @@ impl Store for SqliteStore {
         let version = match new.version {
             Some(version) => {
                 if let Some(taken) = versions.iter().find(|v| v.version == version) {
-                    return if taken.schema_id == id {
-                        tx.commit().await?;
-                        Ok(Registered {
-                            id,
-                            version,
-                            existing: true,
-                        })
-                    } else {
-                        Err(StoreError::VersionTaken { version })
-                    };
+                    let existing = taken.schema_id == id && !taken.deleted;
+                    if !existing {
+                        // IMPORT may overwrite a version; the old schema stays readable by id.
+                        sqlx::query(
+                            "UPDATE subject_versions SET schema_id = $4, deleted = 0 \
+                             WHERE context = $1 AND subject = $2 AND version = $3",
+                        )
+                        .bind(&new.context)
+                        .bind(&new.subject)
+                        .bind(version)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    return Ok(Registered {
+                        id,
+                        version,
+                        existing,
+                    });
                 }
                 version
             }
