@@ -2,6 +2,7 @@
 //! every registration it acknowledged must read back with its ID, its version and its schema.
 //!
 //! Registrations in flight at the kill may or may not have landed; only acknowledged ones are checked.
+//! A graceful restart (SIGTERM) must exit with status 0 and keep its data too.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -83,10 +84,11 @@ async fn acknowledged_registrations_survive_sigkill() {
                         };
                         acks.lock().expect("acks lock").push(ack);
                     }
-                    Ok(other) => rejections
-                        .lock()
-                        .expect("rejections lock")
-                        .push(format!("{path}: {other}")),
+                    Ok(other) => {
+                        let mut rejections = rejections.lock().expect("rejections lock");
+                        rejections.push(format!("{path}: {other}"));
+                        break;
+                    }
                     // The server is gone: the kill happened.
                     Err(_) => break,
                 }
@@ -101,10 +103,16 @@ async fn acknowledged_registrations_survive_sigkill() {
         if started.elapsed() >= KILL_AFTER && count >= MIN_ACKS {
             break;
         }
+        let rejected = rejections.lock().expect("rejections lock").clone();
+        assert!(
+            rejected.is_empty(),
+            "registrations answered with an error (or without an id) during the burst:\n  {}\n--- server stderr ---\n{}",
+            rejected.join("\n  "),
+            server.stderr()
+        );
         assert!(
             started.elapsed() < BURST_DEADLINE,
-            "only {count} registrations acknowledged in {BURST_DEADLINE:?}; rejections: {:?}\n--- server stderr ---\n{}",
-            rejections.lock().expect("rejections lock"),
+            "only {count} registrations acknowledged in {BURST_DEADLINE:?}\n--- server stderr ---\n{}",
             server.stderr()
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -121,7 +129,7 @@ async fn acknowledged_registrations_survive_sigkill() {
     let rejections = rejections.lock().expect("rejections lock").clone();
     assert!(
         rejections.is_empty(),
-        "registrations answered with an error before the kill:\n  {}",
+        "registrations answered with an error (or without an id) before the kill:\n  {}",
         rejections.join("\n  ")
     );
     let acks = acks.lock().expect("acks lock").clone();
@@ -219,4 +227,36 @@ async fn read_back(api: &Api, ack: &Ack) -> Result<(), String> {
         return Err(format!("GET /schemas/ids/{} answered {by_id}", ack.id));
     }
     Ok(())
+}
+
+#[tokio::test]
+async fn graceful_restart_exits_zero_and_keeps_registrations() {
+    let mut server = server();
+    let api = Api::new(server.url());
+    let schema = r#"{"type":"record","name":"Kept","fields":[{"name":"a","type":"string"}]}"#;
+    let reply = api
+        .post("/subjects/kept-value/versions", &json!({"schema": schema}))
+        .await
+        .expect("POST");
+    assert_eq!(reply.status, 200, "register: {reply}");
+    let ack = Ack {
+        subject: "kept-value".to_string(),
+        schema: schema.to_string(),
+        id: reply.body["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no id in {reply}")),
+        version: reply.body["version"].as_i64(),
+    };
+
+    let status = server.stop().expect("the server was running");
+    assert!(
+        status.success(),
+        "SIGTERM must shut the server down cleanly, got {status}\n--- server stderr ---\n{}",
+        server.stderr()
+    );
+    server.restart();
+    let api = Api::new(server.url());
+    read_back(&api, &ack)
+        .await
+        .unwrap_or_else(|problem| panic!("after a graceful restart: {problem}"));
 }

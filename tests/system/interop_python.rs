@@ -44,10 +44,14 @@ fn confluent_kafka_python_client_and_avro_serdes() {
         SCRIPT_TIMEOUT,
     );
     println!("{}", script.stdout);
+    let status = match script.status {
+        Some(status) => status.to_string(),
+        None => format!("killed after {SCRIPT_TIMEOUT:?}"),
+    };
     assert!(
         script.success(),
-        "test_confluent_kafka.py failed: {}\n--- server stderr ---\n{}",
-        script.describe(),
+        "test_confluent_kafka.py failed ({status}); its output is above\n--- its stderr ---\n{}\n--- server stderr ---\n{}",
+        script.stderr,
         server.stderr()
     );
 }

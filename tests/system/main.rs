@@ -6,6 +6,7 @@ mod conformance;
 mod deps;
 mod durability;
 mod interop_python;
+mod peer_avro;
 mod tidy;
 
 use accord_tests::TestServer;
