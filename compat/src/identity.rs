@@ -138,8 +138,16 @@ fn hash_rule(md: &mut Md5, rule: &Value) {
     if let Some(doc) = text("doc") {
         md.update(doc.as_bytes());
     }
-    md.update(text("kind").unwrap_or_else(|| "TRANSFORM".to_owned()).as_bytes());
-    md.update(text("mode").unwrap_or_else(|| "WRITEREAD".to_owned()).as_bytes());
+    md.update(
+        text("kind")
+            .unwrap_or_else(|| "TRANSFORM".to_owned())
+            .as_bytes(),
+    );
+    md.update(
+        text("mode")
+            .unwrap_or_else(|| "WRITEREAD".to_owned())
+            .as_bytes(),
+    );
     if let Some(ty) = text("type") {
         md.update(ty.as_bytes());
     }

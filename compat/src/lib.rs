@@ -104,7 +104,12 @@ pub fn check(
     previous_oldest_first: &[&ParsedSchema],
 ) -> CompatReport {
     let candidates: Vec<(usize, &ParsedSchema)> = if level.is_transitive() {
-        previous_oldest_first.iter().copied().enumerate().rev().collect()
+        previous_oldest_first
+            .iter()
+            .copied()
+            .enumerate()
+            .rev()
+            .collect()
     } else {
         previous_oldest_first
             .iter()
@@ -121,9 +126,17 @@ pub fn check(
     for (index, previous) in candidates {
         let violations = check_pair(level, new, previous);
         if !violations.is_empty() {
+            let same_type = new.schema_type() == previous.schema_type();
+            let backward_failed = match level {
+                CompatibilityLevel::Full | CompatibilityLevel::FullTransitive => {
+                    !check_pair(CompatibilityLevel::Backward, new, previous).is_empty()
+                }
+                _ => true,
+            };
             report.incompatibilities.push(Incompatibility {
                 previous_index: index,
                 violations,
+                cites_previous: same_type && backward_failed,
             });
             break;
         }

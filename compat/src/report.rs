@@ -21,6 +21,10 @@ pub struct Incompatibility {
     pub previous_index: usize,
     /// Every violation, in the order Confluent reports them.
     pub violations: Vec<Violation>,
+    /// Whether Confluent cites the previous version (`{oldSchemaVersion}`, `{oldSchema}`) after
+    /// the violations: not when only the forward half of a FULL check failed, and not for a
+    /// change of schema type.
+    pub cites_previous: bool,
 }
 
 /// One reason a schema is incompatible.

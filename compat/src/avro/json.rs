@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use super::java::{java_double, java_float};
+
 /// A JSON value, keeping the distinctions Jackson keeps.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Json {
@@ -68,7 +70,10 @@ pub(crate) enum JsonError {
 
 /// Reads the first JSON value of `text`, returning it (or `None` for empty input) and the byte
 /// offset just after it. Comments (`//`, `/* */`) count as whitespace, as in Avro's Jackson setup.
-pub(crate) fn parse_prefix(text: &str, max_depth: usize) -> Result<(Option<Json>, usize), JsonError> {
+pub(crate) fn parse_prefix(
+    text: &str,
+    max_depth: usize,
+) -> Result<(Option<Json>, usize), JsonError> {
     let mut reader = Reader {
         bytes: text.as_bytes(),
         text,
@@ -174,7 +179,11 @@ impl Reader<'_> {
     }
 
     fn unexpected(&self, expected: &str) -> JsonError {
-        match self.text[self.pos.min(self.text.len())..].chars().next() {
+        match self
+            .text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
+        {
             None => self.error(&format!("unexpected end of input, expected {expected}")),
             Some(c) => self.error(&format!("unexpected character {c:?}, expected {expected}")),
         }
@@ -427,13 +436,6 @@ impl Reader<'_> {
 /// Appends `value` as compact JSON, the way Jackson's generator writes a tree.
 pub(crate) fn write_json(out: &mut String, value: &Json) {
     match value {
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Int(v) => out.push_str(&v.to_string()),
-        Json::BigInt(digits) => out.push_str(digits),
-        Json::Double(d) => write_non_finite_quoted(out, java_double(*d), d.is_finite()),
-        Json::Float(f) => write_non_finite_quoted(out, java_float(*f), f.is_finite()),
-        Json::Str(s) => write_str(out, s),
         Json::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -456,16 +458,30 @@ pub(crate) fn write_json(out: &mut String, value: &Json) {
             }
             out.push('}');
         }
+        scalar => write_scalar(out, scalar),
+    }
+}
+
+fn write_scalar(out: &mut String, value: &Json) {
+    match value {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Int(v) => out.push_str(&v.to_string()),
+        Json::BigInt(digits) => out.push_str(digits),
+        Json::Double(d) => write_non_finite_quoted(out, &java_double(*d), d.is_finite()),
+        Json::Float(f) => write_non_finite_quoted(out, &java_float(*f), f.is_finite()),
+        Json::Str(s) => write_str(out, s),
+        Json::Array(_) | Json::Object(_) => {}
     }
 }
 
 /// Jackson quotes `NaN` and the infinities (`QUOTE_NON_NUMERIC_NUMBERS` is on by default).
-fn write_non_finite_quoted(out: &mut String, text: String, finite: bool) {
+fn write_non_finite_quoted(out: &mut String, text: &str, finite: bool) {
     if finite {
-        out.push_str(&text);
+        out.push_str(text);
     } else {
         out.push('"');
-        out.push_str(&text);
+        out.push_str(text);
         out.push('"');
     }
 }
@@ -493,142 +509,4 @@ pub(crate) fn write_str(out: &mut String, s: &str) {
         }
     }
     out.push('"');
-}
-
-/// Java's `Double.toString`.
-pub(crate) fn java_double(d: f64) -> String {
-    if d.is_nan() {
-        return "NaN".to_owned();
-    }
-    if d.is_infinite() {
-        return if d > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
-    }
-    java_decimal(d.is_sign_negative(), &format!("{:e}", d.abs()))
-}
-
-/// Java's `Float.toString`.
-pub(crate) fn java_float(f: f32) -> String {
-    if f.is_nan() {
-        return "NaN".to_owned();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
-    }
-    java_decimal(f.is_sign_negative(), &format!("{:e}", f.abs()))
-}
-
-/// Lays out shortest digits (`d.ddde±x` from Rust) the way Java does: plain between 10^-3 and
-/// 10^7, computerized scientific notation (`1.0E10`) outside, always with a fractional digit.
-fn java_decimal(negative: bool, scientific: &str) -> String {
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((scientific, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    if digits.bytes().all(|b| b == b'0') {
-        out.push_str("0.0");
-        return out;
-    }
-    if (0..7).contains(&exponent) {
-        let point = (exponent + 1) as usize;
-        if digits.len() > point {
-            out.push_str(&digits[..point]);
-            out.push('.');
-            out.push_str(&digits[point..]);
-        } else {
-            out.push_str(&digits);
-            out.extend(std::iter::repeat_n('0', point - digits.len()));
-            out.push_str(".0");
-        }
-    } else if (-3..0).contains(&exponent) {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-exponent - 1) as usize));
-        out.push_str(&digits);
-    } else {
-        out.push_str(&digits[..1]);
-        out.push('.');
-        out.push_str(if digits.len() > 1 { &digits[1..] } else { "0" });
-        out.push('E');
-        out.push_str(&exponent.to_string());
-    }
-    out
-}
-
-/// Java's `Double.valueOf(String)` for the decimal forms (hexadecimal floats are not accepted);
-/// the error is Java's `NumberFormatException` message.
-pub(crate) fn java_parse_double(text: &str) -> Result<f64, String> {
-    let trimmed = text.trim_matches(|c: char| c <= ' ');
-    let fail = || {
-        if trimmed.is_empty() {
-            "empty String".to_owned()
-        } else {
-            format!("For input string: \"{text}\"")
-        }
-    };
-    let (negative, body) = match trimmed.as_bytes().first() {
-        Some(b'-') => (true, &trimmed[1..]),
-        Some(b'+') => (false, &trimmed[1..]),
-        _ => (false, trimmed),
-    };
-    let magnitude = match body {
-        "NaN" => f64::NAN,
-        "Infinity" => f64::INFINITY,
-        _ => {
-            let body = body
-                .strip_suffix(['f', 'F', 'd', 'D'])
-                .unwrap_or(body);
-            if !is_decimal_literal(body) {
-                return Err(fail());
-            }
-            body.parse::<f64>().map_err(|_| fail())?
-        }
-    };
-    Ok(if negative { -magnitude } else { magnitude })
-}
-
-/// `digits? (. digits?)? ([eE] [+-]? digits)?` with at least one mantissa digit.
-fn is_decimal_literal(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    let mut mantissa_digits = 0;
-    while i < bytes.len() && bytes[i].is_ascii_digit() {
-        i += 1;
-        mantissa_digits += 1;
-    }
-    if i < bytes.len() && bytes[i] == b'.' {
-        i += 1;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-            mantissa_digits += 1;
-        }
-    }
-    if mantissa_digits == 0 {
-        return false;
-    }
-    if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {
-        i += 1;
-        if i < bytes.len() && (bytes[i] == b'+' || bytes[i] == b'-') {
-            i += 1;
-        }
-        let exp_start = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == exp_start {
-            return false;
-        }
-    }
-    i == bytes.len()
-}
-
-/// Java's `String.compareTo`: UTF-16 code unit order.
-pub(crate) fn java_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
-}
-
-/// Java's `String.trim`: strips every character up to U+0020 from both ends.
-pub(crate) fn java_trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c <= ' ')
 }

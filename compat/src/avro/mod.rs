@@ -6,16 +6,26 @@
 //! reports the way Java does.
 
 mod check;
+mod java;
 mod json;
 mod normalize;
+mod parse;
 mod print;
 mod schema;
+mod validate;
 
 pub(crate) use check::check;
 
 use crate::{ParseOptions, Reference, SchemaError};
-use json::{JsonError, java_trim};
-use schema::{Arena, NodeId, Parser};
+use java::java_trim;
+use json::JsonError;
+use parse::Parser;
+use schema::{Arena, NodeId};
+
+/// The deepest nesting accepted whatever `ParseOptions::max_depth` says: Jackson's own default
+/// limit under Confluent, and what the recursive walks here are sized for (about 2 KB of stack per
+/// level in debug builds in the worst case, nested unions of arrays; about 1 KB in release).
+const MAX_SUPPORTED_DEPTH: usize = 1000;
 
 /// A parsed Avro schema, together with the references it was parsed against.
 #[derive(Debug, Clone)]
@@ -77,7 +87,12 @@ impl AvroSchema {
 
 /// Reads one document: JSON (with Avro's Jackson settings), the schema, then Avro's check that
 /// nothing but whitespace follows.
-fn parse_document(parser: &mut Parser<'_>, text: &str, max_depth: usize) -> Result<NodeId, SchemaError> {
+fn parse_document(
+    parser: &mut Parser<'_>,
+    text: &str,
+    max_depth: usize,
+) -> Result<NodeId, SchemaError> {
+    let max_depth = max_depth.min(MAX_SUPPORTED_DEPTH);
     let (json, end) = json::parse_prefix(text, max_depth).map_err(|e| match e {
         JsonError::Syntax(message) => SchemaError::Invalid(message),
         JsonError::TooDeep => SchemaError::TooDeep { limit: max_depth },

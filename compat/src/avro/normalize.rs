@@ -7,8 +7,9 @@
 
 use std::collections::HashSet;
 
-use super::json::{Json, java_cmp, write_json, write_str};
-use super::schema::{Arena, Field, Kind, Logical, NodeId, Prim, Type};
+use super::java::java_cmp;
+use super::json::{Json, write_json, write_str};
+use super::schema::{Arena, Field, Kind, Logical, Node, NodeId, Prim, Type};
 
 /// Builds the normalized text; `known` are the referenced full names, written as plain strings.
 pub(crate) fn build(arena: &Arena, root: NodeId, known: &[String]) -> String {
@@ -44,7 +45,8 @@ impl Builder<'_> {
     fn logical_props(&mut self, logical: &Logical) {
         match logical {
             Logical::Decimal { precision, scale } => {
-                self.out.push_str(",\"logicalType\":\"decimal\",\"precision\":");
+                self.out
+                    .push_str(",\"logicalType\":\"decimal\",\"precision\":");
                 self.out.push_str(&precision.to_string());
                 if *scale != 0 {
                     self.out.push_str(",\"scale\":");
@@ -77,111 +79,122 @@ impl Builder<'_> {
         self.out.push(']');
     }
 
+    // `node` recurses once per nesting level, so it only dispatches; the work is in helpers.
     fn node(&mut self, id: NodeId) {
         let arena = self.arena;
         let node = arena.node(id);
         match &node.kind {
-            Kind::Union(branches) => {
-                self.out.push('[');
-                for (i, branch) in branches.iter().enumerate() {
+            Kind::Union(branches) => self.union(branches),
+            Kind::Array(inner) => self.container("array", "items", *inner, node),
+            Kind::Map(inner) => self.container("map", "values", *inner, node),
+            Kind::Record { name, .. } | Kind::Enum { name, .. } | Kind::Fixed { name, .. } => {
+                if self.env.contains(&name.full) {
+                    write_str(&mut self.out, &name.full);
+                } else {
+                    self.env.insert(name.full.clone());
+                    self.named(id, node);
+                }
+            }
+            Kind::Prim(_) => self.primitive(node),
+        }
+    }
+
+    fn union(&mut self, branches: &[NodeId]) {
+        self.out.push('[');
+        for (i, branch) in branches.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            self.node(*branch);
+        }
+        self.out.push(']');
+    }
+
+    fn container(&mut self, ty: &str, key: &str, inner: NodeId, node: &Node) {
+        self.out.push_str("{\"type\":\"");
+        self.out.push_str(ty);
+        self.out.push_str("\",\"");
+        self.out.push_str(key);
+        self.out.push_str("\":");
+        self.node(inner);
+        self.sorted_props(&node.props);
+        self.out.push('}');
+    }
+
+    fn primitive(&mut self, node: &Node) {
+        if node.logical.is_none() && node.props.is_empty() {
+            write_str(&mut self.out, node.ty().name());
+            return;
+        }
+        self.out.push_str("{\"type\":\"");
+        self.out.push_str(node.ty().name());
+        self.out.push('"');
+        if let Some(logical) = &node.logical {
+            self.logical_props(logical);
+        }
+        self.sorted_props(&node.props);
+        self.out.push('}');
+    }
+
+    /// A record, enum or fixed at its first occurrence.
+    fn named(&mut self, id: NodeId, node: &Node) {
+        let (Kind::Record { name, doc, .. }
+        | Kind::Enum { name, doc, .. }
+        | Kind::Fixed { name, doc, .. }) = &node.kind
+        else {
+            return;
+        };
+        self.out.push_str("{\"name\":");
+        write_str(&mut self.out, &name.full);
+        self.out.push_str(",\"type\":\"");
+        self.out.push_str(node.ty().name());
+        self.out.push('"');
+        match &node.kind {
+            Kind::Enum { symbols, .. } => {
+                self.out.push_str(",\"symbols\":[");
+                for (i, symbol) in symbols.iter().enumerate() {
                     if i > 0 {
                         self.out.push(',');
                     }
-                    self.node(*branch);
+                    write_str(&mut self.out, symbol);
                 }
                 self.out.push(']');
             }
-            Kind::Array(inner) | Kind::Map(inner) => {
-                let (ty, key) = match node.kind {
-                    Kind::Array(_) => ("array", "items"),
-                    _ => ("map", "values"),
-                };
-                self.out.push_str("{\"type\":\"");
-                self.out.push_str(ty);
-                self.out.push_str("\",\"");
-                self.out.push_str(key);
-                self.out.push_str("\":");
-                self.node(*inner);
-                self.sorted_props(&node.props);
-                self.out.push('}');
-            }
-            Kind::Record { name, doc, .. } | Kind::Enum { name, doc, .. } | Kind::Fixed { name, doc, .. } => {
-                if self.env.contains(&name.full) {
-                    write_str(&mut self.out, &name.full);
-                    return;
-                }
-                self.env.insert(name.full.clone());
-                self.out.push_str("{\"name\":");
-                write_str(&mut self.out, &name.full);
-                self.out.push_str(",\"type\":\"");
-                self.out.push_str(node.ty().name());
-                self.out.push('"');
-                match &node.kind {
-                    Kind::Enum { symbols, .. } => {
-                        self.out.push_str(",\"symbols\":[");
-                        for (i, symbol) in symbols.iter().enumerate() {
-                            if i > 0 {
-                                self.out.push(',');
-                            }
-                            write_str(&mut self.out, symbol);
-                        }
-                        self.out.push(']');
-                    }
-                    Kind::Fixed { size, .. } => {
-                        self.out.push_str(",\"size\":");
-                        self.out.push_str(&size.to_string());
-                        if let Some(logical) = &node.logical {
-                            self.logical_props(logical);
-                        }
-                    }
-                    _ => {
-                        self.out.push_str(",\"fields\":[");
-                        for (i, field) in arena.fields(id).iter().enumerate() {
-                            if i > 0 {
-                                self.out.push(',');
-                            }
-                            self.field(field);
-                        }
-                        self.out.push(']');
-                    }
-                }
-                // `setComplexProps`: a non-empty doc, sorted full-name aliases, the enum default.
-                if let Some(doc) = doc.as_deref().filter(|d| !d.is_empty()) {
-                    self.out.push_str(",\"doc\":");
-                    write_str(&mut self.out, doc);
-                }
-                let aliases = node.aliases().iter().map(|a| a.full.as_str()).collect();
-                self.sorted_strings("aliases", aliases);
-                if let Kind::Enum {
-                    default: Some(default),
-                    ..
-                } = &node.kind
-                {
-                    self.out.push_str(",\"default\":");
-                    write_str(&mut self.out, default);
-                }
-                self.sorted_props(&node.props);
-                self.out.push('}');
-            }
-            Kind::Prim(_) => {
+            Kind::Fixed { size, .. } => {
+                self.out.push_str(",\"size\":");
+                self.out.push_str(&size.to_string());
                 if let Some(logical) = &node.logical {
-                    self.out.push_str("{\"type\":\"");
-                    self.out.push_str(node.ty().name());
-                    self.out.push('"');
                     self.logical_props(logical);
-                    self.sorted_props(&node.props);
-                    self.out.push('}');
-                } else if !node.props.is_empty() {
-                    self.out.push_str("{\"type\":\"");
-                    self.out.push_str(node.ty().name());
-                    self.out.push('"');
-                    self.sorted_props(&node.props);
-                    self.out.push('}');
-                } else {
-                    write_str(&mut self.out, node.ty().name());
                 }
+            }
+            _ => {
+                self.out.push_str(",\"fields\":[");
+                for (i, field) in self.arena.fields(id).iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    self.field(field);
+                }
+                self.out.push(']');
             }
         }
+        // `setComplexProps`: a non-empty doc, sorted full-name aliases, the enum default.
+        if let Some(doc) = doc.as_deref().filter(|d| !d.is_empty()) {
+            self.out.push_str(",\"doc\":");
+            write_str(&mut self.out, doc);
+        }
+        let aliases = node.aliases().iter().map(|a| a.full.as_str()).collect();
+        self.sorted_strings("aliases", aliases);
+        if let Kind::Enum {
+            default: Some(default),
+            ..
+        } = &node.kind
+        {
+            self.out.push_str(",\"default\":");
+            write_str(&mut self.out, default);
+        }
+        self.sorted_props(&node.props);
+        self.out.push('}');
     }
 
     /// One field: `name`, `type`, then `setFieldProps` (order always, doc, aliases, default, props).
@@ -220,13 +233,49 @@ impl Builder<'_> {
 /// field's type sees it. `None` where Java gets `null` (the default is then left out) or where
 /// Java's conversion would throw (an assumption: Confluent cannot normalize such a schema at all).
 fn convert_default(arena: &Arena, value: &Json, schema: Option<NodeId>) -> Option<Json> {
-    let ty = schema.map(|id| arena.node(id).ty());
-    if let (Some(id), Some(Type::Union)) = (schema, ty) {
-        let Kind::Union(branches) = &arena.node(id).kind else {
-            return None;
-        };
+    let kind = schema.map(|id| &arena.node(id).kind);
+    if let Some(Kind::Union(branches)) = kind {
         return convert_default(arena, value, Some(*branches.first()?));
     }
+    match value {
+        Json::Array(items) => {
+            let element = match kind {
+                None => None,
+                Some(Kind::Array(items)) => Some(*items),
+                Some(_) => return None,
+            };
+            let mut converted = Vec::with_capacity(items.len());
+            for item in items {
+                converted.push(convert_default(arena, item, element)?);
+            }
+            Some(Json::Array(converted))
+        }
+        Json::Object(members) => {
+            let mut converted = Vec::with_capacity(members.len());
+            for (key, member) in members {
+                let member_schema = member_schema(arena, schema, key)?;
+                converted.push((key.clone(), convert_default(arena, member, member_schema)?));
+            }
+            Some(Json::Object(converted))
+        }
+        scalar => convert_scalar(scalar, schema.map(|id| arena.node(id).ty())),
+    }
+}
+
+/// The schema of an object member: a map's values, a record's field (absent: Java throws), or
+/// none for any other type.
+fn member_schema(arena: &Arena, schema: Option<NodeId>, key: &str) -> Option<Option<NodeId>> {
+    let Some(id) = schema else {
+        return Some(None);
+    };
+    match &arena.node(id).kind {
+        Kind::Map(values) => Some(Some(*values)),
+        Kind::Record { .. } => arena.field(id, key).map(|f| Some(f.ty)),
+        _ => Some(None),
+    }
+}
+
+fn convert_scalar(value: &Json, ty: Option<Type>) -> Option<Json> {
     let prim = |p: Prim| ty == Some(Type::Prim(p));
     match value {
         Json::Null => Some(Json::Null),
@@ -252,7 +301,6 @@ fn convert_default(arena: &Arena, value: &Json, schema: Option<NodeId>) -> Optio
             }
         }
         Json::Float(f) => Some(Json::Float(*f)),
-        Json::BigInt(_) => None,
         Json::Str(s) => match ty {
             None | Some(Type::Prim(Prim::String) | Type::Enum) => Some(Json::Str(s.clone())),
             // Bytes go through ISO-8859-1: characters outside it become '?'.
@@ -263,34 +311,6 @@ fn convert_default(arena: &Arena, value: &Json, schema: Option<NodeId>) -> Optio
             )),
             _ => None,
         },
-        Json::Array(items) => {
-            let element = match schema {
-                None => None,
-                Some(id) => match arena.node(id).kind {
-                    Kind::Array(items) => Some(items),
-                    _ => return None,
-                },
-            };
-            items
-                .iter()
-                .map(|item| convert_default(arena, item, element))
-                .collect::<Option<Vec<_>>>()
-                .map(Json::Array)
-        }
-        Json::Object(members) => {
-            let mut converted = Vec::with_capacity(members.len());
-            for (key, member) in members {
-                let member_schema = match schema.map(|id| &arena.node(id).kind) {
-                    Some(Kind::Map(values)) => Some(*values),
-                    Some(Kind::Record { .. }) => {
-                        let field = arena.fields(schema?).iter().find(|f| &f.name == key)?;
-                        Some(field.ty)
-                    }
-                    _ => None,
-                };
-                converted.push((key.clone(), convert_default(arena, member, member_schema)?));
-            }
-            Some(Json::Object(converted))
-        }
+        Json::BigInt(_) | Json::Array(_) | Json::Object(_) => None,
     }
 }

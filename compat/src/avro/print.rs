@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use super::json::{write_json, write_str};
-use super::schema::{Arena, Kind, Name, NodeId, Order};
+use super::schema::{Arena, Kind, Name, Node, NodeId, Order};
 
 /// Java's `Schema.toString()`: no names known in advance.
 pub(crate) fn to_string(arena: &Arena, root: NodeId) -> String {
@@ -94,96 +94,114 @@ impl Printer<'_> {
         self.out.push(']');
     }
 
+    // `node` recurses once per nesting level, so it only dispatches; the work is in helpers.
     fn node(&mut self, id: NodeId) {
         let arena = self.arena;
         let node = arena.node(id);
         match &node.kind {
-            Kind::Prim(_) => {
-                if node.props.is_empty() {
-                    write_str(&mut self.out, node.ty().name());
-                } else {
-                    self.out.push('{');
-                    self.string_field("type", node.ty().name());
-                    self.props(&node.props);
-                    self.out.push('}');
-                }
+            Kind::Array(inner) => self.container("array", "items", *inner, node),
+            Kind::Map(inner) => self.container("map", "values", *inner, node),
+            Kind::Union(branches) => self.union(branches),
+            Kind::Record { .. } => self.record(node),
+            Kind::Prim(_) => self.primitive(node),
+            Kind::Enum { .. } | Kind::Fixed { .. } => self.enum_or_fixed(node),
+        }
+    }
+
+    fn primitive(&mut self, node: &Node) {
+        if node.props.is_empty() {
+            write_str(&mut self.out, node.ty().name());
+        } else {
+            self.out.push('{');
+            self.string_field("type", node.ty().name());
+            self.props(&node.props);
+            self.out.push('}');
+        }
+    }
+
+    fn container(&mut self, ty: &str, key: &str, inner: NodeId, node: &Node) {
+        self.out.push('{');
+        self.string_field("type", ty);
+        self.key(key);
+        self.node(inner);
+        self.props(&node.props);
+        self.out.push('}');
+    }
+
+    fn union(&mut self, branches: &[NodeId]) {
+        self.out.push('[');
+        for (i, branch) in branches.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
             }
-            Kind::Array(items) => {
-                self.out.push('{');
-                self.string_field("type", "array");
-                self.key("items");
-                self.node(*items);
-                self.props(&node.props);
-                self.out.push('}');
-            }
-            Kind::Map(values) => {
-                self.out.push('{');
-                self.string_field("type", "map");
-                self.key("values");
-                self.node(*values);
-                self.props(&node.props);
-                self.out.push('}');
-            }
-            Kind::Union(branches) => {
-                self.out.push('[');
-                for (i, branch) in branches.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(',');
-                    }
-                    self.node(*branch);
+            self.node(*branch);
+        }
+        self.out.push(']');
+    }
+
+    fn record(&mut self, node: &Node) {
+        let Kind::Record {
+            name,
+            doc,
+            fields,
+            error,
+            aliases,
+            ..
+        } = &node.kind
+        else {
+            return;
+        };
+        if self.name_ref(name) {
+            return;
+        }
+        let saved_space = self.space.clone();
+        self.out.push('{');
+        self.string_field("type", if *error { "error" } else { "record" });
+        self.write_name(name);
+        self.space.clone_from(&name.space);
+        if let Some(doc) = doc {
+            self.string_field("doc", doc);
+        }
+        if let Some(fields) = fields {
+            self.key("fields");
+            self.out.push('[');
+            for (i, field) in fields.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(',');
                 }
-                self.out.push(']');
+                self.field(field);
             }
-            Kind::Record {
-                name,
-                doc,
-                fields,
-                error,
-                aliases,
-            } => {
-                if self.name_ref(name) {
-                    return;
-                }
-                let saved_space = self.space.clone();
-                self.out.push('{');
-                self.string_field("type", if *error { "error" } else { "record" });
-                self.write_name(name);
-                self.space = name.space.clone();
-                if let Some(doc) = doc {
-                    self.string_field("doc", doc);
-                }
-                if let Some(fields) = fields {
-                    self.key("fields");
-                    self.out.push('[');
-                    for (i, field) in fields.iter().enumerate() {
-                        if i > 0 {
-                            self.out.push(',');
-                        }
-                        self.field(field);
-                    }
-                    self.out.push(']');
-                }
-                self.props(&node.props);
-                self.aliases(name, aliases);
-                self.out.push('}');
-                self.space = saved_space;
-            }
+            self.out.push(']');
+        }
+        self.props(&node.props);
+        self.aliases(name, aliases);
+        self.out.push('}');
+        self.space = saved_space;
+    }
+
+    fn enum_or_fixed(&mut self, node: &Node) {
+        let (Kind::Enum {
+            name, doc, aliases, ..
+        }
+        | Kind::Fixed {
+            name, doc, aliases, ..
+        }) = &node.kind
+        else {
+            return;
+        };
+        if self.name_ref(name) {
+            return;
+        }
+        self.out.push('{');
+        self.string_field("type", node.ty().name());
+        self.write_name(name);
+        if let Some(doc) = doc {
+            self.string_field("doc", doc);
+        }
+        match &node.kind {
             Kind::Enum {
-                name,
-                doc,
-                symbols,
-                default,
-                aliases,
+                symbols, default, ..
             } => {
-                if self.name_ref(name) {
-                    return;
-                }
-                self.out.push('{');
-                self.string_field("type", "enum");
-                self.write_name(name);
-                if let Some(doc) = doc {
-                    self.string_field("doc", doc);
-                }
                 self.key("symbols");
                 self.out.push('[');
                 for (i, symbol) in symbols.iter().enumerate() {
@@ -196,32 +214,16 @@ impl Printer<'_> {
                 if let Some(default) = default {
                     self.string_field("default", default);
                 }
-                self.props(&node.props);
-                self.aliases(name, aliases);
-                self.out.push('}');
             }
-            Kind::Fixed {
-                name,
-                doc,
-                size,
-                aliases,
-            } => {
-                if self.name_ref(name) {
-                    return;
-                }
-                self.out.push('{');
-                self.string_field("type", "fixed");
-                self.write_name(name);
-                if let Some(doc) = doc {
-                    self.string_field("doc", doc);
-                }
+            Kind::Fixed { size, .. } => {
                 self.key("size");
                 self.out.push_str(&size.to_string());
-                self.props(&node.props);
-                self.aliases(name, aliases);
-                self.out.push('}');
             }
+            _ => {}
         }
+        self.props(&node.props);
+        self.aliases(name, aliases);
+        self.out.push('}');
     }
 
     fn field(&mut self, field: &super::schema::Field) {

@@ -35,20 +35,25 @@ fn avro_schemas_match_confluent() {
         let expected = &golden["schemas"][id];
         let result = avro(text, &references(entry.get("refs")));
         let outcome = match (result, expected["valid"].as_bool()) {
-            (Ok(schema), Some(true)) => {
-                same("canonical", schema.canonical(), expected["canonical"].as_str().unwrap_or_default()).and_then(
-                    |()| {
-                        same(
-                            "normalized",
-                            schema.normalized().as_str(),
-                            expected["normalized"].as_str().unwrap_or_default(),
-                        )
-                    },
+            (Ok(schema), Some(true)) => same(
+                "canonical",
+                schema.canonical(),
+                expected["canonical"].as_str().unwrap_or_default(),
+            )
+            .and_then(|()| {
+                same(
+                    "normalized",
+                    schema.normalized().as_str(),
+                    expected["normalized"].as_str().unwrap_or_default(),
                 )
-            }
+            }),
             (Ok(schema), _) => Err(format!("accepted, canonical {}", schema.canonical())),
             (Err(error), Some(true)) => Err(format!("rejected: {error}")),
-            (Err(error), _) => same("error", error.to_string().as_str(), expected["error"].as_str().unwrap_or_default()),
+            (Err(error), _) => same(
+                "error",
+                error.to_string().as_str(),
+                expected["error"].as_str().unwrap_or_default(),
+            ),
         };
         outcomes.record(id, outcome);
     }
@@ -65,8 +70,14 @@ fn avro_pairs_match_confluent() {
             continue;
         }
         let id = pair["id"].as_str().unwrap_or_default();
-        let old = avro(pair["old"].as_str().unwrap_or_default(), &references(pair.get("old_refs")));
-        let new = avro(pair["new"].as_str().unwrap_or_default(), &references(pair.get("new_refs")));
+        let old = avro(
+            pair["old"].as_str().unwrap_or_default(),
+            &references(pair.get("old_refs")),
+        );
+        let new = avro(
+            pair["new"].as_str().unwrap_or_default(),
+            &references(pair.get("new_refs")),
+        );
         let outcome = match (old, new) {
             (Ok(old), Ok(new)) => [
                 (CompatibilityLevel::Backward, "BACKWARD"),
@@ -76,11 +87,15 @@ fn avro_pairs_match_confluent() {
             .try_for_each(|(level, key)| {
                 same(
                     key,
-                    confluent_messages(level, &new, &[&old], false),
-                    strings(&golden["compat"][id][key]),
+                    &confluent_messages(level, &new, &[&old], false),
+                    &strings(&golden["compat"][id][key]),
                 )
             }),
-            (old, new) => Err(format!("parse failed: old {:?}, new {:?}", old.err(), new.err())),
+            (old, new) => Err(format!(
+                "parse failed: old {:?}, new {:?}",
+                old.err(),
+                new.err()
+            )),
         };
         outcomes.record(id, outcome);
     }
@@ -114,8 +129,8 @@ fn avro_chains_match_confluent() {
             CompatibilityLevel::ALL.into_iter().try_for_each(|level| {
                 same(
                     level.as_str(),
-                    confluent_messages(level, new, &previous, true),
-                    strings(&golden["chains"][id][level.as_str()]),
+                    &confluent_messages(level, new, &previous, true),
+                    &strings(&golden["chains"][id][level.as_str()]),
                 )
             })
         });

@@ -42,10 +42,17 @@ fn references_resolve_in_order_and_transitively() {
     let address = address_ref(
         r#"{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"at","type":"Geo"}]}"#,
     );
-    let person = avro(PERSON, &[geo.clone(), address.clone()]).expect("Geo is known when Address is read");
+    let person =
+        avro(PERSON, &[geo.clone(), address.clone()]).expect("Geo is known when Address is read");
     assert!(person.canonical().contains(r#""type":"com.acme.Address""#));
-    let error = avro(PERSON, &[address, geo]).expect_err("Geo is not yet known when Address is read");
-    assert!(error.to_string().starts_with(r#""Geo" is not a defined name."#), "{error}");
+    let error =
+        avro(PERSON, &[address, geo]).expect_err("Geo is not yet known when Address is read");
+    assert!(
+        error
+            .to_string()
+            .starts_with(r#""Geo" is not a defined name."#),
+        "{error}"
+    );
 }
 
 #[test]

@@ -72,13 +72,7 @@ pub(crate) fn confluent_messages(
         .map(|v| v.message.clone())
         .collect();
     let previous = previous_oldest_first[incompatibility.previous_index];
-    let trailer = match level {
-        CompatibilityLevel::Full | CompatibilityLevel::FullTransitive => {
-            !check(CompatibilityLevel::Backward, new, &[previous]).is_compatible()
-        }
-        _ => true,
-    };
-    if trailer {
+    if incompatibility.cites_previous {
         if versions {
             messages.push(format!(
                 "{{oldSchemaVersion: {}}}",
@@ -160,10 +154,16 @@ impl Outcomes {
 }
 
 /// `Err` describing the first difference between two values, if any.
-pub(crate) fn same<T: PartialEq + std::fmt::Debug>(what: &str, actual: T, expected: T) -> Result<(), String> {
+pub(crate) fn same<T: PartialEq + std::fmt::Debug + ?Sized>(
+    what: &str,
+    actual: &T,
+    expected: &T,
+) -> Result<(), String> {
     if actual == expected {
         Ok(())
     } else {
-        Err(format!("{what} differs\n   actual: {actual:?}\n expected: {expected:?}"))
+        Err(format!(
+            "{what} differs\n   actual: {actual:?}\n expected: {expected:?}"
+        ))
     }
 }

@@ -88,7 +88,7 @@ pub enum RegisterOutcome {
     /// Only the id.
     Id(i32),
     /// The full object (metadata or rules were attached).
-    Full(RegisterSchemaResponse),
+    Full(Box<RegisterSchemaResponse>),
 }
 
 /// A compatibility verdict with Confluent's verbose messages.
@@ -132,6 +132,17 @@ pub(super) fn hash_of(
         rule_set: rule_set.as_ref(),
     });
     guid.0.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// References as they enter the identity: sorted by subject and version and de-duplicated
+/// when normalizing, as Confluent does.
+fn identity_references(references: &[SchemaReference], normalize: bool) -> Vec<SchemaReference> {
+    let mut references = references.to_vec();
+    if normalize {
+        references.sort_by(|a, b| (&a.subject, a.version).cmp(&(&b.subject, b.version)));
+        references.dedup();
+    }
+    references
 }
 
 /// Metadata equality for lookups: `confluent:version` is ignored unless the request sets it.
@@ -207,7 +218,9 @@ fn validate_rule_set(rule_set: Option<&RuleSet>) -> Result<(), RegistryError> {
                 return invalid("Missing rule name".into());
             };
             let mut chars = name.chars();
-            let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+            let first_ok = chars
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
             let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             if name.len() > 256 || !first_ok || !rest_ok {
                 return invalid(format!("Illegal rule name: {name}"));
@@ -271,10 +284,13 @@ impl Registry {
         } else {
             candidate.text.clone()
         };
-        let hash = hash_of(&text, &candidate.references, metadata, rule_set);
+        let references = identity_references(&candidate.references, normalize);
+        let hash = hash_of(&text, &references, metadata, rule_set);
         let mut rows = Vec::new();
         for version in versions {
-            let row = self.existing_schema(&subject.context, version.schema_id).await?;
+            let row = self
+                .existing_schema(&subject.context, version.schema_id)
+                .await?;
             if row.identity_hash == hash {
                 return Ok(Some((*version, row)));
             }
@@ -285,14 +301,14 @@ impl Registry {
         rows.sort_by_key(|(v, _)| std::cmp::Reverse(v.version));
         for (version, row) in rows {
             if row.schema_type != candidate.schema_type.as_str()
-                || row.references != candidate.references
+                || row.references != references
                 || row.rule_set.as_ref() != rule_set
                 || !metadata_matches(row.metadata.as_ref(), metadata)
             {
                 continue;
             }
-            let same_text = row.schema == text
-                || (normalize && self.parsed(&row).await?.normalized() == text);
+            let same_text =
+                row.schema == text || (normalize && self.parsed(&row).await?.normalized() == text);
             if same_text {
                 return Ok(Some((version, row)));
             }
@@ -319,7 +335,14 @@ impl Registry {
         let schema_type = request.schema_type()?;
         let text = request.schema.clone().unwrap_or_default();
         let candidate = self
-            .candidate(&subject, schema_type, text, request.references.clone(), false, true)
+            .candidate(
+                &subject,
+                schema_type,
+                text,
+                request.references.clone(),
+                false,
+                true,
+            )
             .await?;
         let found = self
             .find_existing(
@@ -381,9 +404,20 @@ impl Registry {
         let mode = self.effective_mode(subject).await?;
 
         // Fast path: an identical live registration answers even in read-only mode.
-        if let Some(text) = request.schema.clone().filter(|_| !config.has_contract_defaults()) {
+        if let Some(text) = request
+            .schema
+            .clone()
+            .filter(|_| !config.has_contract_defaults())
+        {
             let candidate = self
-                .candidate(subject, requested_type, text, request.references.clone(), false, true)
+                .candidate(
+                    subject,
+                    requested_type,
+                    text,
+                    request.references.clone(),
+                    false,
+                    true,
+                )
                 .await?;
             let scope: Vec<&VersionRow> = if request.version == Some(-1) {
                 live.last().copied().into_iter().collect()
@@ -413,7 +447,7 @@ impl Registry {
                     if !request.version_explicit {
                         return Ok(RegisterOutcome::Id(row.id));
                     }
-                    return Ok(RegisterOutcome::Full(RegisterSchemaResponse {
+                    return Ok(RegisterOutcome::Full(Box::new(RegisterSchemaResponse {
                         id: row.id,
                         version: Some(version.version),
                         schema_type: response_schema_type(&row.schema_type),
@@ -421,7 +455,7 @@ impl Registry {
                         metadata: row.metadata.clone(),
                         rule_set: row.rule_set.clone(),
                         schema: Some(row.schema.clone()),
-                    }));
+                    })));
                 }
             }
         }
@@ -456,8 +490,17 @@ impl Registry {
             ),
             _ => return Err(RegistryError::InvalidSchema("Empty schema".into())),
         };
+        // Confluent 7.9 validates defaults of new schemas only when normalizing
+        // (`avro.validate.defaults` is off by default); IMPORT skips validation.
         let candidate = self
-            .candidate(subject, schema_type, text, references, !import, false)
+            .candidate(
+                subject,
+                schema_type,
+                text,
+                references,
+                !import && normalize,
+                false,
+            )
             .await?;
         let text = if normalize {
             candidate.parsed.normalized()
@@ -501,9 +544,10 @@ impl Registry {
                 .as_ref()
                 .is_some_and(|m| m.properties.contains_key(CONFLUENT_VERSION));
             if version_requested || has_cv {
-                let target = match versions.iter().find(|v| {
-                    !v.deleted && Some(v.version) == request.version.filter(|x| *x > 0)
-                }) {
+                let target = match versions
+                    .iter()
+                    .find(|v| !v.deleted && Some(v.version) == request.version.filter(|x| *x > 0))
+                {
                     Some(v) => v.version,
                     None => new_version,
                 };
@@ -513,18 +557,31 @@ impl Registry {
                     .insert(CONFLUENT_VERSION.to_owned(), target.to_string());
             }
         }
-        let hash = hash_of(&text, &candidate.references, metadata.as_ref(), rule_set.as_ref());
+        let references = identity_references(&candidate.references, normalize);
+        let hash = hash_of(&text, &references, metadata.as_ref(), rule_set.as_ref());
 
         // An identical live version needs no compatibility check: the store returns it.
         let mut already = false;
         for v in &live {
-            if self.existing_schema(&subject.context, v.schema_id).await?.identity_hash == hash {
+            if self
+                .existing_schema(&subject.context, v.schema_id)
+                .await?
+                .identity_hash
+                == hash
+            {
                 already = true;
             }
         }
         if !import && !already {
             let check = self
-                .check_against(subject, config, &candidate.parsed, metadata.as_ref(), &live, config.level)
+                .check_against(
+                    subject,
+                    config,
+                    &candidate.parsed,
+                    metadata.as_ref(),
+                    &live,
+                    config.level,
+                )
                 .await?;
             if !check.is_compatible {
                 return Err(RegistryError::Incompatible(format!(
@@ -546,7 +603,7 @@ impl Registry {
             schema: NewSchema {
                 schema_type: schema_type.as_str().to_owned(),
                 schema: text.clone(),
-                references: candidate.references.clone(),
+                references: references.clone(),
                 edges: candidate.edges.clone(),
                 metadata: metadata.clone(),
                 rule_set: rule_set.clone(),
@@ -569,15 +626,15 @@ impl Registry {
         if metadata.is_none() && rule_set.is_none() {
             return Ok(RegisterOutcome::Id(registered.id));
         }
-        Ok(RegisterOutcome::Full(RegisterSchemaResponse {
+        Ok(RegisterOutcome::Full(Box::new(RegisterSchemaResponse {
             id: registered.id,
             version: Some(registered.version),
             schema_type: response_schema_type(schema_type.as_str()),
-            references: candidate.references,
+            references,
             metadata,
             rule_set,
             schema: Some(text),
-        }))
+        })))
     }
 
     /// Checks `new` against `versions` (oldest first) at `level`, with Confluent's messages.
@@ -591,13 +648,14 @@ impl Registry {
         level: CompatibilityLevel,
     ) -> Result<CompatCheck, RegistryError> {
         let group = config.config.settings.compatibility_group.as_deref();
-        let group_value = |m: Option<&Metadata>| {
-            group.and_then(|g| m.and_then(|m| m.properties.get(g)).cloned())
-        };
+        let group_value =
+            |m: Option<&Metadata>| group.and_then(|g| m.and_then(|m| m.properties.get(g)).cloned());
         let wanted = group_value(new_metadata);
         let mut previous: Vec<(i32, Arc<SchemaRow>, Arc<ParsedSchema>)> = Vec::new();
         for version in versions {
-            let row = self.existing_schema(&subject.context, version.schema_id).await?;
+            let row = self
+                .existing_schema(&subject.context, version.schema_id)
+                .await?;
             if group.is_some() && group_value(row.metadata.as_ref()) != wanted {
                 continue;
             }
@@ -616,9 +674,11 @@ impl Registry {
         for incompatibility in &report.incompatibilities {
             let (version, row, _) = &previous[incompatibility.previous_index];
             messages.extend(incompatibility.violations.iter().map(|v| v.message.clone()));
-            messages.push(format!("{{oldSchemaVersion: {version}}}"));
-            let old: String = row.schema.chars().take(10 * 1024).collect();
-            messages.push(format!("{{oldSchema: '{old}'}}"));
+            if incompatibility.cites_previous {
+                messages.push(format!("{{oldSchemaVersion: {version}}}"));
+                let old: String = row.schema.chars().take(10 * 1024).collect();
+                messages.push(format!("{{oldSchema: '{old}'}}"));
+            }
             let validate_fields = config.config.settings.validate_fields == Some(true);
             messages.push(format!(
                 "{{validateFields: '{validate_fields}', compatibility: '{}'}}",
@@ -640,7 +700,9 @@ impl Registry {
         verbose: bool,
     ) -> Result<CompatCheck, RegistryError> {
         use super::VersionSelector;
-        let subject = self.resolve_alias(&QualifiedSubject::parse(raw_subject)).await?;
+        let subject = self
+            .resolve_alias(&QualifiedSubject::parse(raw_subject))
+            .await?;
         let versions = self.store.versions(&subject.context, &subject.name).await?;
         let live: Vec<&VersionRow> = versions.iter().filter(|v| !v.deleted).collect();
         let selected: Vec<&VersionRow> = match version {
@@ -655,7 +717,14 @@ impl Registry {
         let schema_type = request.schema_type()?;
         let text = request.schema.clone().unwrap_or_default();
         let candidate = match self
-            .candidate(&subject, schema_type, text, request.references.clone(), true, true)
+            .candidate(
+                &subject,
+                schema_type,
+                text,
+                request.references.clone(),
+                false,
+                true,
+            )
             .await
         {
             Ok(candidate) => candidate,
@@ -673,8 +742,15 @@ impl Registry {
         } else {
             config.level
         };
-        self.check_against(&subject, &config, &parsed, request.metadata.as_ref(), &selected, level)
-            .await
+        self.check_against(
+            &subject,
+            &config,
+            &parsed,
+            request.metadata.as_ref(),
+            &selected,
+            level,
+        )
+        .await
     }
 }
 
