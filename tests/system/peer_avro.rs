@@ -17,7 +17,10 @@ async fn every_confluent_avro_case_gets_confluents_verdict_over_http() {
         let case: Value = serde_json::from_str(line).expect("each line is a JSON object");
         let subject = format!("peer-avro-{index}");
         let config = format!("/config/{subject}");
-        let set = api.put(&config, &json!({"compatibility": "NONE"})).await.unwrap();
+        let set = api
+            .put(&config, &json!({"compatibility": "NONE"}))
+            .await
+            .unwrap();
         assert_eq!(set.status, 200, "case {index}: {set}");
         for previous in case["previous_oldest_first"].as_array().expect("history") {
             let body = json!({"schema": previous.to_string()});
@@ -25,10 +28,16 @@ async fn every_confluent_avro_case_gets_confluents_verdict_over_http() {
                 .post(&format!("/subjects/{subject}/versions"), &body)
                 .await
                 .unwrap();
-            assert_eq!(reply.status, 200, "case {index}: registering history: {reply}");
+            assert_eq!(
+                reply.status, 200,
+                "case {index}: registering history: {reply}"
+            );
         }
         let level = case["level"].as_str().expect("level");
-        let set = api.put(&config, &json!({"compatibility": level})).await.unwrap();
+        let set = api
+            .put(&config, &json!({"compatibility": level}))
+            .await
+            .unwrap();
         assert_eq!(set.status, 200, "case {index}: {set}");
         let body = json!({"schema": case["new"].to_string()});
         let reply = api
@@ -48,7 +57,14 @@ async fn every_confluent_avro_case_gets_confluents_verdict_over_http() {
         }
         checked += 1;
     }
-    println!("avro peer cases over HTTP: {} passed, {} failed", checked - failures.len(), failures.len());
-    assert!(checked >= 30, "expected the 34 Confluent cases, read {checked}");
+    println!(
+        "avro peer cases over HTTP: {} passed, {} failed",
+        checked - failures.len(),
+        failures.len()
+    );
+    assert!(
+        checked >= 30,
+        "expected the 34 Confluent cases, read {checked}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -14,7 +14,10 @@ use crate::registry::VersionSelector;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/compatibility/subjects/{subject}/versions", post(against_all))
+        .route(
+            "/compatibility/subjects/{subject}/versions",
+            post(against_all),
+        )
         .route(
             "/compatibility/subjects/{subject}/versions/{version}",
             post(against_one),

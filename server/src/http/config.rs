@@ -39,7 +39,9 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 fn required<T>(body: Option<T>) -> Result<T, ApiError> {
-    body.ok_or_else(|| RegistryError::Unprocessable("the request body must not be null".into()).into())
+    body.ok_or_else(|| {
+        RegistryError::Unprocessable("the request body must not be null".into()).into()
+    })
 }
 
 async fn get_global_config(
@@ -70,7 +72,10 @@ async fn put_global_config(
     State(state): State<AppState>,
     Body(body): Body<ConfigUpdateRequest>,
 ) -> Result<Json<ConfigUpdateRequest>, ApiError> {
-    let echo = state.registry.put_config(None, None, required(body)?).await?;
+    let echo = state
+        .registry
+        .put_config(None, None, required(body)?)
+        .await?;
     Ok(Json(echo))
 }
 

@@ -43,16 +43,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
                 "Unsupported Media Type",
             ));
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    ErrorCode::PAYLOAD_TOO_LARGE,
-                    "request body exceeds the configured size limit",
-                )
-            } else {
-                ApiError::bad_request(rejection.body_text())
-            }
-        })?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        ErrorCode::PAYLOAD_TOO_LARGE,
+                        "request body exceeds the configured size limit",
+                    )
+                } else {
+                    ApiError::bad_request(rejection.body_text())
+                }
+            })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Body(None));
         }
@@ -88,7 +90,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 impl Params {
     /// The first value of `key`.
     pub(super) fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every value of `key`, in order.
@@ -102,7 +107,8 @@ impl Params {
 
     /// A JAX-RS boolean: `true` in any case is true, anything else (or absent) is false.
     pub(super) fn flag(&self, key: &str) -> bool {
-        self.get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        self.get(key)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 
     /// An integer parameter; a value that does not convert is a 404, as in JAX-RS.

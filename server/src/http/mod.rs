@@ -47,8 +47,9 @@ pub(crate) fn router(state: AppState) -> Router {
                 Ok(Some(uri)) => *request.uri_mut() = uri,
                 Ok(None) => {}
                 Err(rewrite::BadContext) => {
-                    return Ok(ApiError::bad_request("context name must not contain ':'")
-                        .into_response());
+                    return Ok(
+                        ApiError::bad_request("context name must not contain ':'").into_response()
+                    );
                 }
             }
             routes.oneshot(request).await

@@ -15,11 +15,20 @@ use crate::error::ApiError;
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Json(json!({})) }).post(post_root))
-        .route("/schemas/types", get(|| async { Json(json!(["JSON", "PROTOBUF", "AVRO"])) }))
+        .route(
+            "/schemas/types",
+            get(|| async { Json(json!(["JSON", "PROTOBUF", "AVRO"])) }),
+        )
         .route("/v1/metadata/id", get(cluster_id))
         .route("/v1/metadata/version", get(version))
-        .route("/v1/metadata/deployment", get(|| async { Json(json!({"attributes": []})) }))
-        .route("/health/live", get(|| async { Json(json!({"status": "ok"})) }))
+        .route(
+            "/v1/metadata/deployment",
+            get(|| async { Json(json!({"attributes": []})) }),
+        )
+        .route(
+            "/health/live",
+            get(|| async { Json(json!({"status": "ok"})) }),
+        )
         .route("/health/ready", get(ready))
 }
 
@@ -30,7 +39,9 @@ async fn post_root(Body(body): Body<Value>) -> Result<Json<Value>, ApiError> {
         Some(Value::Object(map)) if map.values().all(|v| !v.is_object() && !v.is_array()) => {
             Ok(Json(json!({})))
         }
-        Some(_) => Err(ApiError::bad_request("the root resource accepts a flat JSON object")),
+        Some(_) => Err(ApiError::bad_request(
+            "the root resource accepts a flat JSON object",
+        )),
     }
 }
 

@@ -103,10 +103,7 @@ async fn guid_ids(
     )))
 }
 
-async fn list(
-    State(state): State<AppState>,
-    params: Params,
-) -> Result<Json<Vec<Value>>, ApiError> {
+async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<Value>>, ApiError> {
     let (offset, limit) = params.paging()?;
     let with_aliases = params.flag("aliases");
     let schemas = state

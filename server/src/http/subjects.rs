@@ -27,13 +27,19 @@ pub(super) fn router() -> Router<AppState> {
             "/subjects/{subject}/versions/{version}",
             get(get_version).delete(delete_version),
         )
-        .route("/subjects/{subject}/versions/{version}/schema", get(get_raw))
+        .route(
+            "/subjects/{subject}/versions/{version}/schema",
+            get(get_raw),
+        )
         .route(
             "/subjects/{subject}/versions/{version}/referencedby",
             get(referenced_by),
         )
         .route("/subjects/{subject}/metadata", get(by_metadata))
-        .route("/subjects/{subject}/versions/{version}/tags", post(modify_tags))
+        .route(
+            "/subjects/{subject}/versions/{version}/tags",
+            post(modify_tags),
+        )
 }
 
 /// A register/lookup/compatibility body; an empty body is a constraint violation (422).
@@ -204,9 +210,6 @@ async fn modify_tags(
         ))
     })?;
     Ok(Json(
-        state
-            .registry
-            .modify_tags(&subject, selector, body)
-            .await?,
+        state.registry.modify_tags(&subject, selector, body).await?,
     ))
 }

@@ -21,7 +21,8 @@ impl Registry {
             .await?;
         let blocking = referrers.iter().any(|r| {
             r.usages.iter().any(|u| {
-                let same = same_subject_ok && r.context == subject.context && u.subject == subject.name;
+                let same =
+                    same_subject_ok && r.context == subject.context && u.subject == subject.name;
                 !same && (permanent || !u.deleted)
             })
         });
@@ -41,7 +42,9 @@ impl Registry {
         selector: VersionSelector,
         permanent: bool,
     ) -> Result<i32, RegistryError> {
-        let subject = self.resolve_alias(&QualifiedSubject::parse(raw_subject)).await?;
+        let subject = self
+            .resolve_alias(&QualifiedSubject::parse(raw_subject))
+            .await?;
         if self.effective_mode(&subject).await?.is_read_only() {
             return Err(read_only(&subject));
         }
@@ -76,7 +79,12 @@ impl Registry {
         if permanent {
             let dropped = self
                 .store
-                .hard_delete(&subject.context, &subject.name, &[version.version], &subject.scope())
+                .hard_delete(
+                    &subject.context,
+                    &subject.name,
+                    &[version.version],
+                    &subject.scope(),
+                )
                 .await?;
             self.evict(&subject.context, &dropped);
         } else {
@@ -93,7 +101,9 @@ impl Registry {
         raw_subject: &str,
         permanent: bool,
     ) -> Result<Vec<i32>, RegistryError> {
-        let subject = self.resolve_alias(&QualifiedSubject::parse(raw_subject)).await?;
+        let subject = self
+            .resolve_alias(&QualifiedSubject::parse(raw_subject))
+            .await?;
         if self.effective_mode(&subject).await?.is_read_only() {
             return Err(read_only(&subject));
         }

@@ -1,14 +1,16 @@
 //! Business rules of the registry: what Confluent's server decides, over a [`Store`].
 //!
 //! Handlers call into this module and get domain values or a [`RegistryError`]; this module
-//! never sees HTTP. Immutable data (schemas by id and their parsed form) is cached here.
+//! never sees HTTP. Immutable data (schemas by id and their parsed form) is cached here; hard
+//! deletes evict it, here and, through the store's announcements, in every other replica.
 
 use std::sync::Arc;
 
 use accord_compat::{ParseOptions, ParsedSchema, Reference, SchemaType};
 use accord_types::{Schema, SchemaReference};
+use tokio::sync::broadcast::error::RecvError;
 
-use crate::store::{ReferenceEdge, SchemaRow, Store, VersionRow};
+use crate::store::{Eviction, ReferenceEdge, SchemaRow, Store, VersionRow};
 
 mod delete;
 mod error;
@@ -22,8 +24,8 @@ pub use error::RegistryError;
 pub use read::{SubjectFilter, page as read_page};
 pub use register::{CompatCheck, RegisterOutcome, SchemaRequest};
 pub use settings::{ConfigView, Mode};
-pub use tags::TagsRequest;
 pub use subject::{DEFAULT_CONTEXT, QualifiedSubject, VersionSelector, context_scope, qualify};
+pub use tags::TagsRequest;
 
 /// Limits on what one schema may ask of the server.
 #[derive(Debug, Clone, Copy)]
@@ -69,7 +71,11 @@ impl Registry {
     }
 
     /// A schema row by id, cached forever (rows are immutable; hard deletes evict).
-    async fn schema_row(&self, context: &str, id: i32) -> Result<Option<Arc<SchemaRow>>, RegistryError> {
+    async fn schema_row(
+        &self,
+        context: &str,
+        id: i32,
+    ) -> Result<Option<Arc<SchemaRow>>, RegistryError> {
         let key = (context.to_owned(), id);
         if let Some(row) = self.schemas.get(&key) {
             return Ok(Some(row));
@@ -83,9 +89,15 @@ impl Registry {
     }
 
     /// A stored schema that must exist (it is referenced by a version row).
-    async fn existing_schema(&self, context: &str, id: i32) -> Result<Arc<SchemaRow>, RegistryError> {
+    async fn existing_schema(
+        &self,
+        context: &str,
+        id: i32,
+    ) -> Result<Arc<SchemaRow>, RegistryError> {
         self.schema_row(context, id).await?.ok_or_else(|| {
-            RegistryError::Internal(format!("version row points at missing schema {context}/{id}"))
+            RegistryError::Internal(format!(
+                "version row points at missing schema {context}/{id}"
+            ))
         })
     }
 
@@ -95,6 +107,33 @@ impl Registry {
             self.schemas.remove(&key);
             self.parsed.remove(&key);
         }
+    }
+
+    /// Applies the store's eviction announcements (hard deletes in other replicas) to the
+    /// caches, in a background task that ends with the registry; a no-op for a store private
+    /// to this process.
+    pub fn follow_evictions(self: &Arc<Self>) {
+        let Some(mut events) = self.store.subscribe_evictions() else {
+            return;
+        };
+        let registry = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                let event = events.recv().await;
+                let Some(registry) = registry.upgrade() else {
+                    return;
+                };
+                match event {
+                    Ok(Eviction::Schemas { context, ids }) => registry.evict(&context, &ids),
+                    // Missed announcements: only dropping everything is safe.
+                    Ok(Eviction::All) | Err(RecvError::Lagged(_)) => {
+                        registry.schemas.clear();
+                        registry.parsed.clear();
+                    }
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        });
     }
 
     /// The parsed form of a stored schema, cached: schemas are parsed once, not per request.
@@ -107,9 +146,16 @@ impl Registry {
             context: row.context.clone(),
             name: String::new(),
         };
-        let refs = self.resolve_references(&subject, &row.references, true).await?;
+        let refs = self
+            .resolve_references(&subject, &row.references, true)
+            .await?;
         let parsed = self
-            .parse(schema_type(&row.schema_type)?, row.schema.clone(), refs.texts, false)
+            .parse(
+                schema_type(&row.schema_type)?,
+                row.schema.clone(),
+                refs.texts,
+                false,
+            )
             .await?;
         let parsed = Arc::new(parsed);
         self.parsed.insert(key, parsed.clone());
@@ -134,7 +180,9 @@ impl Registry {
         .await
         .map_err(|e| RegistryError::Internal(e.to_string()))?
         .map_err(|e| {
-            RegistryError::InvalidSchema(format!("Invalid schema of type {schema_type}, details: {e}"))
+            RegistryError::InvalidSchema(format!(
+                "Invalid schema of type {schema_type}, details: {e}"
+            ))
         })
     }
 
@@ -216,7 +264,9 @@ impl Registry {
                 target.display()
             )));
         };
-        let row = self.existing_schema(&target.context, found.schema_id).await?;
+        let row = self
+            .existing_schema(&target.context, found.schema_id)
+            .await?;
         Ok((found.version, row))
     }
 

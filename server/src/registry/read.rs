@@ -168,7 +168,10 @@ impl Registry {
     }
 
     /// The version rows of a subject that exist at all, or 40401.
-    async fn versions_of(&self, subject: &QualifiedSubject) -> Result<Vec<VersionRow>, RegistryError> {
+    async fn versions_of(
+        &self,
+        subject: &QualifiedSubject,
+    ) -> Result<Vec<VersionRow>, RegistryError> {
         let versions = self.store.versions(&subject.context, &subject.name).await?;
         if versions.is_empty() {
             return Err(RegistryError::SubjectNotFound(subject.display()));
@@ -182,7 +185,9 @@ impl Registry {
         raw_subject: &str,
         filter: SubjectFilter,
     ) -> Result<Vec<i32>, RegistryError> {
-        let subject = self.resolve_alias(&QualifiedSubject::parse(raw_subject)).await?;
+        let subject = self
+            .resolve_alias(&QualifiedSubject::parse(raw_subject))
+            .await?;
         let versions = self.store.versions(&subject.context, &subject.name).await?;
         let kept: Vec<i32> = versions
             .iter()
@@ -230,8 +235,12 @@ impl Registry {
         include_deleted: bool,
     ) -> Result<Schema, RegistryError> {
         let subject = self.read_subject(raw_subject).await?;
-        let version = self.select_version(&subject, selector, include_deleted).await?;
-        let row = self.existing_schema(&subject.context, version.schema_id).await?;
+        let version = self
+            .select_version(&subject, selector, include_deleted)
+            .await?;
+        let row = self
+            .existing_schema(&subject.context, version.schema_id)
+            .await?;
         Ok(Self::schema_dto(&subject, &version, &row))
     }
 
@@ -302,13 +311,17 @@ impl Registry {
         for (name, row) in sorted {
             let subject = QualifiedSubject::parse(&name);
             let versions = self.store.versions(&row.context, &row.subject).await?;
-            let mut visible: Vec<VersionRow> =
-                versions.into_iter().filter(|v| deleted || !v.deleted).collect();
+            let mut visible: Vec<VersionRow> = versions
+                .into_iter()
+                .filter(|v| deleted || !v.deleted)
+                .collect();
             if latest_only {
                 visible = visible.pop().into_iter().collect();
             }
             for version in visible {
-                let schema = self.existing_schema(&row.context, version.schema_id).await?;
+                let schema = self
+                    .existing_schema(&row.context, version.schema_id)
+                    .await?;
                 let aliases = configs_alias
                     .iter()
                     .filter(|(_, target)| *target == name)
@@ -325,7 +338,12 @@ impl Registry {
         let mut pairs = Vec::new();
         // Aliases are configs on subjects that may have no versions, so scan configs.
         for scope in self.store.config_scopes().await? {
-            if let Some(alias) = self.store.config(&scope).await?.and_then(|c| c.settings.alias) {
+            if let Some(alias) = self
+                .store
+                .config(&scope)
+                .await?
+                .and_then(|c| c.settings.alias)
+            {
                 let subject = QualifiedSubject::parse(&scope);
                 pairs.push((scope.clone(), subject.resolve_reference(&alias).display()));
             }
@@ -343,7 +361,9 @@ impl Registry {
         let subject = self.read_subject(raw_subject).await?;
         let versions = self.versions_of(&subject).await?;
         for version in versions.iter().rev().filter(|v| deleted || !v.deleted) {
-            let row = self.existing_schema(&subject.context, version.schema_id).await?;
+            let row = self
+                .existing_schema(&subject.context, version.schema_id)
+                .await?;
             let properties = row.metadata.as_ref().map(|m| &m.properties);
             let all = pairs
                 .iter()

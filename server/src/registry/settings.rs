@@ -281,7 +281,12 @@ impl Registry {
         if let Some(mode) = self.override_mode().await? {
             return Ok(mode);
         }
-        match self.store.mode(&scope_of(&target)).await?.and_then(|m| Mode::parse(&m)) {
+        match self
+            .store
+            .mode(&scope_of(&target))
+            .await?
+            .and_then(|m| Mode::parse(&m))
+        {
             Some(mode) => Ok(mode),
             None if subject.is_none() || target.name.is_empty() => Ok(Mode::ReadWrite),
             None => Err(RegistryError::SubjectModeNotFound(target.display())),
@@ -313,12 +318,17 @@ impl Registry {
         if mode.is_import() && !force && !self.effective_mode(&target).await?.is_import() {
             self.ensure_empty_for_import(&target).await?;
         }
-        self.store.set_mode(&scope_of(&target), mode.as_str()).await?;
+        self.store
+            .set_mode(&scope_of(&target), mode.as_str())
+            .await?;
         Ok(())
     }
 
     /// Switching to IMPORT needs a scope without live versions.
-    async fn ensure_empty_for_import(&self, target: &QualifiedSubject) -> Result<(), RegistryError> {
+    async fn ensure_empty_for_import(
+        &self,
+        target: &QualifiedSubject,
+    ) -> Result<(), RegistryError> {
         let subjects = self.store.subjects().await?;
         let in_scope = subjects.iter().filter(|s| {
             if !target.name.is_empty() {
@@ -345,7 +355,8 @@ impl Registry {
     ) -> Result<Mode, RegistryError> {
         let target = subject.cloned().unwrap_or_else(global_subject);
         let scope = scope_of(&target);
-        let prefix = (recursive && target.name.is_empty() && !scope.is_empty()).then_some(scope.as_str());
+        let prefix =
+            (recursive && target.name.is_empty() && !scope.is_empty()).then_some(scope.as_str());
         let previous = self.store.delete_mode(&scope, prefix).await?;
         if let Some(mode) = self.override_mode().await? {
             return Ok(mode);
@@ -364,11 +375,21 @@ impl Registry {
         if !subject.is_default_context() || raw.starts_with(":.") || subject.name.is_empty() {
             return Ok(subject);
         }
-        if !self.store.versions(&subject.context, &subject.name).await?.is_empty() {
+        if !self
+            .store
+            .versions(&subject.context, &subject.name)
+            .await?
+            .is_empty()
+        {
             return Ok(subject);
         }
         for context in self.store.contexts().await? {
-            if !self.store.versions(&context, &subject.name).await?.is_empty() {
+            if !self
+                .store
+                .versions(&context, &subject.name)
+                .await?
+                .is_empty()
+            {
                 return Ok(QualifiedSubject {
                     context,
                     name: subject.name.clone(),
@@ -424,5 +445,8 @@ fn global_subject() -> QualifiedSubject {
 
 /// Confluent's read-only refusal.
 pub(super) fn read_only(subject: &QualifiedSubject) -> RegistryError {
-    RegistryError::NotPermitted(format!("Subject {} is in read-only mode", subject.display()))
+    RegistryError::NotPermitted(format!(
+        "Subject {} is in read-only mode",
+        subject.display()
+    ))
 }

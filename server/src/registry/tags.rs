@@ -94,7 +94,11 @@ fn edit_tags(target: &mut Map<String, Value>, tags: &[String], add: bool) {
     let mut current: Vec<String> = target
         .get(TAGS_KEY)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     for tag in tags {
         if add && !current.contains(tag) {
@@ -160,7 +164,9 @@ impl Registry {
         if self.effective_mode(&subject).await?.is_read_only() {
             return Err(super::settings::read_only(&subject));
         }
-        let row = self.existing_schema(&subject.context, base.schema_id).await?;
+        let row = self
+            .existing_schema(&subject.context, base.schema_id)
+            .await?;
         if row.schema_type != accord_compat::SchemaType::Avro.as_str() {
             return Err(RegistryError::InvalidSchema(format!(
                 "tag editing is not supported for {} schemas yet",
@@ -183,16 +189,28 @@ impl Registry {
         for edit in &request.tags_to_remove {
             apply(&mut doc, edit, false)?;
         }
-        let refs = self.resolve_references(&subject, &row.references, true).await?;
+        let refs = self
+            .resolve_references(&subject, &row.references, true)
+            .await?;
         let parsed = self
-            .parse(accord_compat::SchemaType::Avro, doc.to_string(), refs.texts, false)
+            .parse(
+                accord_compat::SchemaType::Avro,
+                doc.to_string(),
+                refs.texts,
+                false,
+            )
             .await?;
         let text = parsed.canonical().to_owned();
         let mut metadata = row.metadata.clone().unwrap_or_else(Metadata::default);
         metadata
             .properties
             .insert(CONFLUENT_VERSION.to_owned(), new_version.to_string());
-        let hash = super::register::hash_of(&text, &row.references, Some(&metadata), row.rule_set.as_ref());
+        let hash = super::register::hash_of(
+            &text,
+            &row.references,
+            Some(&metadata),
+            row.rule_set.as_ref(),
+        );
         let new = NewVersion {
             context: subject.context.clone(),
             subject: subject.name.clone(),

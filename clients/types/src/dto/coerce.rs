@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::{Deserializer, Error};
 use serde::Deserialize;
+use serde::de::{Deserializer, Error};
 use serde_json::Value;
 
 fn int_from(value: &Value) -> Result<Option<i32>, String> {
@@ -30,9 +30,9 @@ fn int_from(value: &Value) -> Result<Option<i32>, String> {
             return Err("cannot deserialize value of type `Integer` from a structure".into());
         }
     };
-    i32::try_from(wide)
-        .map(Some)
-        .map_err(|_| format!("numeric value ({wide}) out of range of int (-2147483648 - 2147483647)"))
+    i32::try_from(wide).map(Some).map_err(|_| {
+        format!("numeric value ({wide}) out of range of int (-2147483648 - 2147483647)")
+    })
 }
 
 fn string_from(value: Value) -> Result<Option<String>, String> {

@@ -18,11 +18,20 @@ fn slashes_collapse() {
 
 #[test]
 fn context_forms_qualify_subjects() {
-    assert_eq!(rw("/contexts/.x/subjects/a/versions"), "/subjects/:.x:a/versions");
+    assert_eq!(
+        rw("/contexts/.x/subjects/a/versions"),
+        "/subjects/:.x:a/versions"
+    );
     assert_eq!(rw("/contexts/x/config"), "/config/:.x:");
     assert_eq!(rw("/contexts/:.x:/mode/s"), "/mode/:.x:s");
-    assert_eq!(rw("/contexts/.x/subjects"), "/subjects?subjectPrefix=%3A.x%3A");
-    assert_eq!(rw("/contexts/.x/schemas/ids/1"), "/schemas/ids/1?subject=%3A.x%3A");
+    assert_eq!(
+        rw("/contexts/.x/subjects"),
+        "/subjects?subjectPrefix=%3A.x%3A"
+    );
+    assert_eq!(
+        rw("/contexts/.x/schemas/ids/1"),
+        "/schemas/ids/1?subject=%3A.x%3A"
+    );
     assert_eq!(rw("/contexts"), "/contexts");
     assert_eq!(rw("/contexts/.x"), "/contexts/.x");
 }
