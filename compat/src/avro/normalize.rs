@@ -84,7 +84,7 @@ impl Builder<'_> {
         let arena = self.arena;
         let node = arena.node(id);
         match &node.kind {
-            Kind::Union(branches) => self.union(branches),
+            Kind::Union(branches) => super::print::write_union(self, branches),
             Kind::Array(inner) => self.container("array", "items", *inner, node),
             Kind::Map(inner) => self.container("map", "values", *inner, node),
             Kind::Record { name, .. } | Kind::Enum { name, .. } | Kind::Fixed { name, .. } => {
@@ -99,16 +99,6 @@ impl Builder<'_> {
         }
     }
 
-    fn union(&mut self, branches: &[NodeId]) {
-        self.out.push('[');
-        for (i, branch) in branches.iter().enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
-            self.node(*branch);
-        }
-        self.out.push(']');
-    }
 
     fn container(&mut self, ty: &str, key: &str, inner: NodeId, node: &Node) {
         self.out.push_str("{\"type\":\"");
@@ -312,5 +302,15 @@ fn convert_scalar(value: &Json, ty: Option<Type>) -> Option<Json> {
             _ => None,
         },
         Json::BigInt(_) | Json::Array(_) | Json::Object(_) => None,
+    }
+}
+
+impl super::print::NodeWriter for Builder<'_> {
+    fn out(&mut self) -> &mut String {
+        &mut self.out
+    }
+
+    fn write_node(&mut self, id: NodeId) {
+        self.node(id);
     }
 }

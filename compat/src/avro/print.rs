@@ -101,7 +101,7 @@ impl Printer<'_> {
         match &node.kind {
             Kind::Array(inner) => self.container("array", "items", *inner, node),
             Kind::Map(inner) => self.container("map", "values", *inner, node),
-            Kind::Union(branches) => self.union(branches),
+            Kind::Union(branches) => super::print::write_union(self, branches),
             Kind::Record { .. } => self.record(node),
             Kind::Prim(_) => self.primitive(node),
             Kind::Enum { .. } | Kind::Fixed { .. } => self.enum_or_fixed(node),
@@ -128,16 +128,6 @@ impl Printer<'_> {
         self.out.push('}');
     }
 
-    fn union(&mut self, branches: &[NodeId]) {
-        self.out.push('[');
-        for (i, branch) in branches.iter().enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
-            self.node(*branch);
-        }
-        self.out.push(']');
-    }
 
     fn record(&mut self, node: &Node) {
         let Kind::Record {
@@ -257,4 +247,32 @@ impl Printer<'_> {
         self.props(&field.props);
         self.out.push('}');
     }
+}
+
+impl super::print::NodeWriter for Printer<'_> {
+    fn out(&mut self) -> &mut String {
+        &mut self.out
+    }
+
+    fn write_node(&mut self, id: NodeId) {
+        self.node(id);
+    }
+}
+
+/// What the canonical printer and the normalizer share: an output buffer and a node writer.
+pub(super) trait NodeWriter {
+    fn out(&mut self) -> &mut String;
+    fn write_node(&mut self, id: NodeId);
+}
+
+/// Writes a union as a JSON array of its branches.
+pub(super) fn write_union(writer: &mut impl NodeWriter, branches: &[NodeId]) {
+    writer.out().push('[');
+    for (i, branch) in branches.iter().enumerate() {
+        if i > 0 {
+            writer.out().push(',');
+        }
+        writer.write_node(*branch);
+    }
+    writer.out().push(']');
 }

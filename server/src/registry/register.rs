@@ -269,6 +269,19 @@ impl Registry {
         })
     }
 
+    /// Parses the schema of a lookup or compatibility request, leniently (no default checks),
+    /// with references that may point at soft-deleted versions.
+    async fn request_candidate(
+        &self,
+        subject: &QualifiedSubject,
+        request: &SchemaRequest,
+    ) -> Result<Candidate, RegistryError> {
+        let text = request.schema.clone().unwrap_or_default();
+        let references = request.references.clone();
+        self.candidate(subject, request.schema_type()?, text, references, false, true)
+            .await
+    }
+
     /// Finds a version of `versions` holding the candidate's content (lookup semantics).
     async fn find_existing<'v>(
         &self,
@@ -332,18 +345,7 @@ impl Registry {
         }
         let config = self.effective_config(&subject).await?;
         let normalize = normalize || config.normalize();
-        let schema_type = request.schema_type()?;
-        let text = request.schema.clone().unwrap_or_default();
-        let candidate = self
-            .candidate(
-                &subject,
-                schema_type,
-                text,
-                request.references.clone(),
-                false,
-                true,
-            )
-            .await?;
+        let candidate = self.request_candidate(&subject, &request).await?;
         let found = self
             .find_existing(
                 &subject,
@@ -714,18 +716,7 @@ impl Registry {
             },
         };
         let config = self.effective_config(&subject).await?;
-        let schema_type = request.schema_type()?;
-        let text = request.schema.clone().unwrap_or_default();
-        let candidate = match self
-            .candidate(
-                &subject,
-                schema_type,
-                text,
-                request.references.clone(),
-                false,
-                true,
-            )
-            .await
+        let candidate = match self.request_candidate(&subject, &request).await
         {
             Ok(candidate) => candidate,
             Err(RegistryError::InvalidSchema(message)) if verbose => {
