@@ -99,7 +99,6 @@ impl Builder<'_> {
         }
     }
 
-
     fn container(&mut self, ty: &str, key: &str, inner: NodeId, node: &Node) {
         self.out.push_str("{\"type\":\"");
         self.out.push_str(ty);

@@ -128,7 +128,6 @@ impl Printer<'_> {
         self.out.push('}');
     }
 
-
     fn record(&mut self, node: &Node) {
         let Kind::Record {
             name,
