@@ -278,8 +278,15 @@ impl Registry {
     ) -> Result<Candidate, RegistryError> {
         let text = request.schema.clone().unwrap_or_default();
         let references = request.references.clone();
-        self.candidate(subject, request.schema_type()?, text, references, false, true)
-            .await
+        self.candidate(
+            subject,
+            request.schema_type()?,
+            text,
+            references,
+            false,
+            true,
+        )
+        .await
     }
 
     /// Finds a version of `versions` holding the candidate's content (lookup semantics).
@@ -716,8 +723,7 @@ impl Registry {
             },
         };
         let config = self.effective_config(&subject).await?;
-        let candidate = match self.request_candidate(&subject, &request).await
-        {
+        let candidate = match self.request_candidate(&subject, &request).await {
             Ok(candidate) => candidate,
             Err(RegistryError::InvalidSchema(message)) if verbose => {
                 return Ok(CompatCheck {
