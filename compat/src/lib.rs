@@ -10,7 +10,9 @@
 mod avro;
 mod error;
 mod identity;
+mod json;
 mod level;
+mod protobuf;
 mod report;
 
 pub use error::SchemaError;
@@ -52,6 +54,24 @@ pub struct ParsedSchema {
 #[derive(Debug, Clone)]
 enum Kind {
     Avro(avro::AvroSchema),
+    Json(json::JsonSchema),
+    Protobuf(protobuf::ProtobufSchema),
+}
+
+/// Options for [`check`]; deliberately no `Default`: callers state the policy.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Confluent's `compatibilityPolicy` for JSON Schema.
+    pub policy: CompatibilityPolicy,
+}
+
+/// How strictly JSON Schema changes are judged (Confluent's `compatibilityPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompatibilityPolicy {
+    /// Confluent's default rules.
+    Strict,
+    /// Confluent's relaxed rules for open content models.
+    Lenient,
 }
 
 impl ParsedSchema {
@@ -59,6 +79,8 @@ impl ParsedSchema {
     pub fn schema_type(&self) -> SchemaType {
         match self.kind {
             Kind::Avro(_) => SchemaType::Avro,
+            Kind::Json(_) => SchemaType::Json,
+            Kind::Protobuf(_) => SchemaType::Protobuf,
         }
     }
 
@@ -71,6 +93,8 @@ impl ParsedSchema {
     pub fn normalized(&self) -> String {
         match &self.kind {
             Kind::Avro(s) => s.normalized(),
+            Kind::Json(s) => s.normalized(),
+            Kind::Protobuf(s) => s.normalized(),
         }
     }
 }
@@ -82,16 +106,19 @@ pub fn parse(
     references: &[Reference],
     options: &ParseOptions,
 ) -> Result<ParsedSchema, SchemaError> {
-    match schema_type {
-        SchemaType::Avro => {
-            let schema = avro::AvroSchema::parse(text, references, options)?;
-            Ok(ParsedSchema {
-                canonical: schema.canonical(),
-                kind: Kind::Avro(schema),
-            })
+    let kind = match schema_type {
+        SchemaType::Avro => Kind::Avro(avro::AvroSchema::parse(text, references, options)?),
+        SchemaType::Json => Kind::Json(json::JsonSchema::parse(text, references, options)?),
+        SchemaType::Protobuf => {
+            Kind::Protobuf(protobuf::ProtobufSchema::parse(text, references, options)?)
         }
-        other => Err(SchemaError::UnsupportedType(other)),
-    }
+    };
+    let canonical = match &kind {
+        Kind::Avro(s) => s.canonical(),
+        Kind::Json(s) => s.canonical(),
+        Kind::Protobuf(s) => s.canonical(),
+    };
+    Ok(ParsedSchema { canonical, kind })
 }
 
 /// Checks `new` against the registered history `previous_oldest_first` under `level`.
@@ -102,6 +129,7 @@ pub fn check(
     level: CompatibilityLevel,
     new: &ParsedSchema,
     previous_oldest_first: &[&ParsedSchema],
+    options: &CheckOptions,
 ) -> CompatReport {
     let candidates: Vec<(usize, &ParsedSchema)> = if level.is_transitive() {
         previous_oldest_first
@@ -124,12 +152,12 @@ pub fn check(
         return report;
     }
     for (index, previous) in candidates {
-        let violations = check_pair(level, new, previous);
+        let violations = check_pair(level, new, previous, options);
         if !violations.is_empty() {
             let same_type = new.schema_type() == previous.schema_type();
             let backward_failed = match level {
                 CompatibilityLevel::Full | CompatibilityLevel::FullTransitive => {
-                    !check_pair(CompatibilityLevel::Backward, new, previous).is_empty()
+                    !check_pair(CompatibilityLevel::Backward, new, previous, options).is_empty()
                 }
                 _ => true,
             };
@@ -149,6 +177,7 @@ fn check_pair(
     level: CompatibilityLevel,
     new: &ParsedSchema,
     previous: &ParsedSchema,
+    options: &CheckOptions,
 ) -> Vec<Violation> {
     if new.schema_type() != previous.schema_type() {
         return vec![Violation {
@@ -159,5 +188,11 @@ fn check_pair(
     }
     match (&new.kind, &previous.kind) {
         (Kind::Avro(new), Kind::Avro(previous)) => avro::check(level, new, previous),
+        (Kind::Json(new), Kind::Json(previous)) => json::check(level, new, previous, options),
+        (Kind::Protobuf(new), Kind::Protobuf(previous)) => {
+            protobuf::check(level, new, previous, options)
+        }
+        // Different formats were answered above.
+        _ => Vec::new(),
     }
 }

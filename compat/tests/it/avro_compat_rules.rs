@@ -134,7 +134,7 @@ fn avro_reader_writer_rules() {
             failures.push(format!("{}: does not parse", case.name));
             continue;
         };
-        let report = accord_compat::check(case.level, &new, &[&old]);
+        let report = accord_compat::check(case.level, &new, &[&old], &crate::common::STRICT);
         let messages: Vec<&str> = report
             .incompatibilities
             .iter()
@@ -155,7 +155,7 @@ fn violations_carry_rule_and_path() {
         .expect("old parses");
     let new = avro(r#"{"type":"record","name":"R","fields":[{"name":"x","type":{"type":"fixed","name":"F","size":8}}]}"#, &[])
         .expect("new parses");
-    let report = accord_compat::check(Backward, &new, &[&old]);
+    let report = accord_compat::check(Backward, &new, &[&old], &crate::common::STRICT);
     let violation = &report.incompatibilities[0].violations[0];
     assert_eq!(violation.rule, "FIXED_SIZE_MISMATCH");
     assert_eq!(violation.path, "/fields/0/type/size");

@@ -54,7 +54,7 @@ fn avro_peer_cases_match_confluent() {
         let outcome = match (new, previous) {
             (Ok(new), Ok(previous)) => {
                 let previous: Vec<&ParsedSchema> = previous.iter().collect();
-                let report = check(level, &new, &previous);
+                let report = check(level, &new, &previous, &crate::common::STRICT);
                 same(
                     "compatible",
                     &report.is_compatible(),

@@ -68,10 +68,23 @@ fn referenced_types_are_compared_by_structure_not_name() {
     let old = avro(PERSON, &[address_ref(ADDRESS)]).expect("old parses");
     let new_address = r#"{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"street","type":"string"},{"name":"zip","type":"string"}]}"#;
     let new = avro(PERSON, &[address_ref(new_address)]).expect("new parses");
-    let report = check(CompatibilityLevel::Backward, &new, &[&old]);
+    let report = check(
+        CompatibilityLevel::Backward,
+        &new,
+        &[&old],
+        &crate::common::STRICT,
+    );
     let violations = &report.incompatibilities[0].violations;
     assert_eq!(violations.len(), 1);
     assert_eq!(violations[0].rule, "READER_FIELD_MISSING_DEFAULT_VALUE");
     assert_eq!(violations[0].path, "/fields/0/type/fields/1");
-    assert!(check(CompatibilityLevel::Forward, &new, &[&old]).is_compatible());
+    assert!(
+        check(
+            CompatibilityLevel::Forward,
+            &new,
+            &[&old],
+            &crate::common::STRICT
+        )
+        .is_compatible()
+    );
 }

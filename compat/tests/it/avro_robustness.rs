@@ -85,9 +85,33 @@ fn nesting_up_to_the_limit_is_handled() {
             (Ok(old), Ok(new)) => {
                 assert!(old.canonical().len() > 1000);
                 assert!(!old.normalized().is_empty());
-                assert!(check(CompatibilityLevel::FullTransitive, &old, &[&old]).is_compatible());
-                assert!(check(CompatibilityLevel::Backward, &new, &[&old]).is_compatible());
-                assert!(!check(CompatibilityLevel::Forward, &new, &[&old]).is_compatible());
+                assert!(
+                    check(
+                        CompatibilityLevel::FullTransitive,
+                        &old,
+                        &[&old],
+                        &crate::common::STRICT
+                    )
+                    .is_compatible()
+                );
+                assert!(
+                    check(
+                        CompatibilityLevel::Backward,
+                        &new,
+                        &[&old],
+                        &crate::common::STRICT
+                    )
+                    .is_compatible()
+                );
+                assert!(
+                    !check(
+                        CompatibilityLevel::Forward,
+                        &new,
+                        &[&old],
+                        &crate::common::STRICT
+                    )
+                    .is_compatible()
+                );
             }
             (old, new) => {
                 // Records with the same name at every level are redefinitions; anything else is a bug.
@@ -153,7 +177,12 @@ fn mutated_corpus_schemas_never_panic() {
                 {
                     let canonical = schema.canonical().to_owned();
                     let _ = schema.normalized();
-                    let _ = check(CompatibilityLevel::FullTransitive, &schema, &[&schema]);
+                    let _ = check(
+                        CompatibilityLevel::FullTransitive,
+                        &schema,
+                        &[&schema],
+                        &crate::common::STRICT,
+                    );
                     let again =
                         accord_compat::parse(SchemaType::Avro, &canonical, &[], &options(false))
                             .map(|s| s.canonical().to_owned());
@@ -348,7 +377,15 @@ fn wide_schemas_stay_linear() {
     );
     for text in [record, enumeration, with_default, union(500)] {
         let schema = avro(&text, &[]).expect("wide schema parses");
-        assert!(check(CompatibilityLevel::Full, &schema, &[&schema]).is_compatible());
+        assert!(
+            check(
+                CompatibilityLevel::Full,
+                &schema,
+                &[&schema],
+                &crate::common::STRICT
+            )
+            .is_compatible()
+        );
         assert!(!schema.normalized().is_empty());
     }
 }
@@ -365,7 +402,12 @@ fn union(width: usize) -> String {
 #[test]
 fn quadratic_union_checks_are_bounded() {
     let wide = avro(&union(20_000), &[]).expect("wide union parses");
-    let report = check(CompatibilityLevel::Backward, &wide, &[&wide]);
+    let report = check(
+        CompatibilityLevel::Backward,
+        &wide,
+        &[&wide],
+        &crate::common::STRICT,
+    );
     let violations = &report.incompatibilities[0].violations;
     assert_eq!(violations.len(), 1);
     assert_eq!(violations[0].rule, "CHECK_TOO_COMPLEX");

@@ -7,6 +7,11 @@ use accord_compat::{
     CompatibilityLevel, ParseOptions, ParsedSchema, Reference, SchemaError, SchemaType, check,
 };
 
+/// Confluent's default policy.
+pub(crate) const STRICT: accord_compat::CheckOptions = accord_compat::CheckOptions {
+    policy: accord_compat::CompatibilityPolicy::Strict,
+};
+
 /// Nesting limit used by the tests (Jackson's own default is 1000).
 pub(crate) const MAX_DEPTH: usize = 1000;
 
@@ -62,7 +67,7 @@ pub(crate) fn confluent_messages(
     previous_oldest_first: &[&ParsedSchema],
     versions: bool,
 ) -> Vec<String> {
-    let report = check(level, new, previous_oldest_first);
+    let report = check(level, new, previous_oldest_first, &crate::common::STRICT);
     let Some(incompatibility) = report.incompatibilities.first() else {
         return Vec::new();
     };

@@ -6,7 +6,10 @@
 
 use std::sync::Arc;
 
-use accord_compat::{CompatibilityLevel, IdentityInput, ParsedSchema, ReferenceKey, SchemaType};
+use accord_compat::{
+    CheckOptions, CompatibilityLevel, CompatibilityPolicy, IdentityInput, ParsedSchema,
+    ReferenceKey, SchemaType,
+};
 use accord_types::{
     Metadata, RegisterSchemaRequest, RegisterSchemaResponse, RuleSet, Schema, SchemaReference,
 };
@@ -673,9 +676,22 @@ impl Registry {
         }
         let new = new.clone();
         let parsed: Vec<Arc<ParsedSchema>> = previous.iter().map(|(_, _, p)| p.clone()).collect();
+        let lenient = config
+            .config
+            .settings
+            .compatibility_policy
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case("LENIENT"));
+        let options = CheckOptions {
+            policy: if lenient {
+                CompatibilityPolicy::Lenient
+            } else {
+                CompatibilityPolicy::Strict
+            },
+        };
         let report = tokio::task::spawn_blocking(move || {
             let refs: Vec<&ParsedSchema> = parsed.iter().map(|p| p.as_ref()).collect();
-            accord_compat::check(level, &new, &refs)
+            accord_compat::check(level, &new, &refs, &options)
         })
         .await
         .map_err(|e| RegistryError::Internal(e.to_string()))?;
