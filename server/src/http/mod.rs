@@ -58,6 +58,15 @@ pub(crate) fn router(state: AppState) -> Router {
     Router::new().fallback_service(rewriting)
 }
 
+/// `…/schema` endpoints: a JSON schema text is returned as JSON, any other text (Protobuf)
+/// verbatim, as Confluent does.
+fn raw_schema(text: String) -> Response {
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(value) => axum::Json(value).into_response(),
+        Err(_) => ([(header::CONTENT_TYPE, V1_JSON)], text).into_response(),
+    }
+}
+
 /// Answers in the media type the client asked for (Confluent's content negotiation).
 async fn negotiate(request: Request, next: Next) -> Response {
     let accept = request

@@ -1,6 +1,7 @@
 //! `/schemas`: schemas by id and GUID, and the listing of all subject versions.
 
 use axum::extract::{Path, State};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
@@ -36,22 +37,17 @@ async fn by_id(
     Ok(Json(schema))
 }
 
-/// The raw schema text as a JSON value (Confluent returns the parsed JSON for JSON texts).
-fn raw_schema(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
-}
-
 async fn raw_by_id(
     State(state): State<AppState>,
     Path(id): Path<String>,
     params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
     let schema = state
         .registry
         .schema_by_id(id, params.get("subject"), false)
         .await?;
-    Ok(Json(raw_schema(&schema.schema)))
+    Ok(super::raw_schema(schema.schema))
 }
 
 async fn id_versions(

@@ -1,6 +1,7 @@
 //! `/subjects`: listing, registration, lookup, versions, deletion, `referencedby`, metadata.
 
 use axum::extract::{Path, State};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::Value;
@@ -132,14 +133,13 @@ async fn get_raw(
     State(state): State<AppState>,
     Path((subject, version)): Path<(String, String)>,
     params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let selector = VersionSelector::parse(&version)?;
     let schema = state
         .registry
         .get_version(&subject, selector, params.flag("deleted"))
         .await?;
-    let raw = serde_json::from_str(&schema.schema).unwrap_or(Value::String(schema.schema));
-    Ok(Json(raw))
+    Ok(super::raw_schema(schema.schema))
 }
 
 async fn referenced_by(

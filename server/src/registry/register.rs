@@ -604,6 +604,20 @@ impl Registry {
             }
         }
 
+        // The identity hash ignores the schema type, so the same text registered as another
+        // type would share an id; Confluent refuses that as an id overwrite.
+        if request.id.is_none() {
+            for id in self
+                .store
+                .schema_ids_by_hash(&subject.context, &hash)
+                .await?
+            {
+                let row = self.existing_schema(&subject.context, id).await?;
+                if row.schema_type != schema_type.as_str() {
+                    return Err(overwrite_refused(id, &subject.context));
+                }
+            }
+        }
         let explicit_version = if import {
             request.version.filter(|v| *v > 0)
         } else {
@@ -627,12 +641,7 @@ impl Registry {
         };
         let registered = match self.store.register(&new).await {
             Ok(registered) => registered,
-            Err(StoreError::IdTaken { id }) => {
-                return Err(RegistryError::NotPermitted(format!(
-                    "Overwrite new schema with id {id} in context {} is not permitted.",
-                    subject.context
-                )));
-            }
+            Err(StoreError::IdTaken { id }) => return Err(overwrite_refused(id, &subject.context)),
             Err(other) => return Err(other.into()),
         };
         if metadata.is_none() && rule_set.is_none() {
@@ -765,6 +774,13 @@ impl Registry {
         )
         .await
     }
+}
+
+/// Confluent's refusal to give an existing id different content.
+fn overwrite_refused(id: i32, context: &str) -> RegistryError {
+    RegistryError::NotPermitted(format!(
+        "Overwrite new schema with id {id} in context {context} is not permitted."
+    ))
 }
 
 /// The explicit-version endpoint compares with one version only.
