@@ -89,6 +89,39 @@ impl ParsedSchema {
         &self.canonical
     }
 
+    /// Protobuf only: the schema as a base64 `FileDescriptorProto` (`format=serialized`).
+    pub fn serialized(&self) -> Option<String> {
+        match &self.kind {
+            Kind::Protobuf(s) => Some(s.serialized()),
+            _ => None,
+        }
+    }
+
+    /// Protobuf only: the text without extension declarations (`format=ignore_extensions`).
+    pub fn ignoring_extensions(&self) -> Option<String> {
+        match &self.kind {
+            Kind::Protobuf(s) => Some(s.ignoring_extensions()),
+            _ => None,
+        }
+    }
+
+    /// Protobuf only: the full name of the message at a wire-format message-index path
+    /// (an empty path means `[0]`).
+    pub fn message_full_name(&self, indexes: &[usize]) -> Option<String> {
+        match &self.kind {
+            Kind::Protobuf(s) => protobuf::message_full_name(s, indexes),
+            _ => None,
+        }
+    }
+
+    /// Protobuf only: the message-index path of a message given by full name.
+    pub fn message_index_path(&self, full_name: &str) -> Option<Vec<usize>> {
+        match &self.kind {
+            Kind::Protobuf(s) => protobuf::message_index_path(s, full_name),
+            _ => None,
+        }
+    }
+
     /// The normalized text (`normalize=true`).
     pub fn normalized(&self) -> String {
         match &self.kind {
@@ -119,6 +152,11 @@ pub fn parse(
         Kind::Protobuf(s) => s.canonical(),
     };
     Ok(ParsedSchema { canonical, kind })
+}
+
+/// Converts a base64 `FileDescriptorProto` into `.proto` text.
+pub fn protobuf_descriptor_to_text(base64: &str) -> Result<String, SchemaError> {
+    protobuf::descriptor_to_text(base64)
 }
 
 /// Checks `new` against the registered history `previous_oldest_first` under `level`.

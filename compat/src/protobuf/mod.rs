@@ -1,25 +1,77 @@
 //! Protobuf: parsing, canonical and normalized text, and Confluent's compatibility rules.
 //!
-//! Not implemented yet: [`ProtobufSchema::parse`] answers [`SchemaError::UnsupportedType`], so
-//! the registry rejects Protobuf schemas with 422 until this module lands.
+//! The schema is parsed into a tree shaped like Square Wire's, which is what Confluent prints and
+//! diffs (`parse`, `ast`); imports resolve through the references given as data and the built-in
+//! well-known types (`builtin`); `print` renders the canonical, normalized and
+//! `ignore_extensions` texts; `diff` is Confluent's `SchemaDiff`; `descriptor` converts to and
+//! from base64 `FileDescriptorProto`; `index` maps message indexes to names. Nothing here does IO.
+//!
+//! Acceptance follows Confluent, which is more lenient than protoc: unknown custom options, an
+//! unused import that cannot be found and duplicate field numbers are accepted; a syntax error, a
+//! type that does not resolve and an import cycle are not.
 
-use crate::{
-    CheckOptions, CompatibilityLevel, ParseOptions, Reference, SchemaError, SchemaType, Violation,
-};
+mod ast;
+mod builtin;
+mod descriptor;
+mod diff;
+mod index;
+mod parse;
+mod print;
+#[cfg(test)]
+mod tests;
+mod types;
+
+use std::collections::HashSet;
+
+use crate::{CheckOptions, CompatibilityLevel, ParseOptions, Reference, SchemaError, Violation};
+use ast::{FieldElement, ProtoFile, TypeElement};
+use types::{Dependency, Types, is_scalar, map_parts};
+
+pub(crate) use index::{message_full_name, message_index_path};
 
 /// A parsed Protobuf schema.
 #[derive(Debug, Clone)]
 pub(crate) struct ProtobufSchema {
+    file: ProtoFile,
+    dependencies: Vec<Dependency>,
     canonical: String,
 }
 
 impl ProtobufSchema {
     pub(crate) fn parse(
-        _text: &str,
-        _references: &[Reference],
-        _options: &ParseOptions,
+        text: &str,
+        references: &[Reference],
+        options: &ParseOptions,
     ) -> Result<ProtobufSchema, SchemaError> {
-        Err(SchemaError::UnsupportedType(SchemaType::Protobuf))
+        // Like Confluent, text that is not `.proto` may be a base64 `FileDescriptorProto`.
+        let file = match parse::parse(text, options.max_depth) {
+            Ok(file) => file,
+            Err(error) => match descriptor::from_base64(text) {
+                Some(converted) => converted?,
+                None => return Err(error),
+            },
+        };
+        let mut dependencies = Vec::new();
+        let mut loaded = HashSet::new();
+        let mut stack = Vec::new();
+        for import in file.imports.iter().chain(&file.public_imports) {
+            load(
+                import,
+                references,
+                options,
+                &mut loaded,
+                &mut stack,
+                &mut dependencies,
+            )?;
+        }
+        let types = Types::collect(&file, &dependencies);
+        validate(&file, &types)?;
+        let canonical = print::canonical(&file);
+        Ok(ProtobufSchema {
+            file,
+            dependencies,
+            canonical,
+        })
     }
 
     pub(crate) fn canonical(&self) -> String {
@@ -27,16 +79,204 @@ impl ProtobufSchema {
     }
 
     pub(crate) fn normalized(&self) -> String {
-        self.canonical.clone()
+        let types = Types::collect(&self.file, &self.dependencies);
+        print::normalized(&self.file, &types)
+    }
+
+    /// The text Confluent answers for `format=ignore_extensions`: the canonical text without
+    /// custom options (Confluent's own `confluent.*` ones kept), `extend` blocks and extension
+    /// ranges.
+    pub(crate) fn ignoring_extensions(&self) -> String {
+        print::ignoring_extensions(&self.file)
+    }
+
+    /// The schema as base64 `FileDescriptorProto`, as Confluent answers `format=serialized`.
+    pub(crate) fn serialized(&self) -> String {
+        let types = Types::collect(&self.file, &self.dependencies);
+        descriptor::to_base64(&self.file, &types)
+    }
+
+    /// Confluent's `SchemaDiff.compare(self, update)`: every difference, compatible or not.
+    fn differences(&self, update: &ProtobufSchema) -> Vec<diff::Difference> {
+        let original_types = Types::collect(&self.file, &self.dependencies);
+        let update_types = Types::collect(&update.file, &update.dependencies);
+        diff::compare(&self.file, &original_types, &update.file, &update_types)
     }
 }
 
-/// Checks `new` against `previous` in the direction(s) of `level`.
+/// The canonical `.proto` text of a base64 `FileDescriptorProto` (what Confluent stores for a
+/// schema registered as a descriptor). `Err` when `base64` is not a descriptor.
+pub(crate) fn descriptor_to_text(base64: &str) -> Result<String, SchemaError> {
+    match descriptor::from_base64(base64) {
+        Some(file) => Ok(print::canonical(&file?)),
+        None => Err(SchemaError::Invalid(
+            "not a base64-encoded FileDescriptorProto".to_owned(),
+        )),
+    }
+}
+
+/// Loads the import `name` and, first, its own imports (depth first, each file once), so that
+/// `dependencies` ends in dependency order. An import that is neither a reference nor built in is
+/// skipped, as Confluent does; only an unresolvable type is an error. A cycle is an error.
+fn load(
+    name: &str,
+    references: &[Reference],
+    options: &ParseOptions,
+    loaded: &mut HashSet<String>,
+    stack: &mut Vec<String>,
+    dependencies: &mut Vec<Dependency>,
+) -> Result<(), SchemaError> {
+    if stack.iter().any(|s| s == name) {
+        stack.push(name.to_owned());
+        return Err(SchemaError::Invalid(format!(
+            "import cycle: {}",
+            stack.join(" -> ")
+        )));
+    }
+    if loaded.contains(name) {
+        return Ok(());
+    }
+    let (text, referenced) = match references.iter().rev().find(|r| r.name == name) {
+        Some(reference) => (reference.text.as_str(), true),
+        None => match builtin::builtin(name) {
+            Some(text) => (text, false),
+            None => return Ok(()),
+        },
+    };
+    let limit = options.max_depth.min(parse::MAX_NESTING);
+    if stack.len() >= limit {
+        return Err(SchemaError::TooDeep { limit });
+    }
+    let file = parse::parse(text, options.max_depth).map_err(|e| match e {
+        SchemaError::Invalid(reason) => {
+            SchemaError::Invalid(format!("in imported file {name}: {reason}"))
+        }
+        other => other,
+    })?;
+    stack.push(name.to_owned());
+    for import in file.imports.iter().chain(&file.public_imports) {
+        load(import, references, options, loaded, stack, dependencies)?;
+    }
+    stack.pop();
+    loaded.insert(name.to_owned());
+    dependencies.push(Dependency {
+        text: referenced.then(|| text.to_owned()),
+        file,
+    });
+    Ok(())
+}
+
+/// Every field and RPC type of the schema must name a known type (Confluent:
+/// `Could not resolve type: X`).
+fn validate(file: &ProtoFile, types: &Types<'_>) -> Result<(), SchemaError> {
+    fn check_field(
+        field: &FieldElement,
+        types: &Types<'_>,
+        scope: &[&str],
+    ) -> Result<(), SchemaError> {
+        let names: Vec<&str> = match map_parts(&field.type_name) {
+            Some((key, value)) => vec![key, value],
+            None => vec![field.type_name.as_str()],
+        };
+        for name in names {
+            if !is_scalar(name) && types.resolve(name, scope).is_none() {
+                return Err(SchemaError::Invalid(format!(
+                    "Could not resolve type: {name}"
+                )));
+            }
+        }
+        Ok(())
+    }
+    fn walk<'e>(
+        elements: &'e [TypeElement],
+        types: &Types<'_>,
+        scope: &mut Vec<&'e str>,
+    ) -> Result<(), SchemaError> {
+        for element in elements {
+            let TypeElement::Message(message) = element else {
+                continue;
+            };
+            scope.push(&message.name);
+            let oneof_fields = message.oneofs.iter().flat_map(|o| &o.fields);
+            for field in message.fields.iter().chain(oneof_fields) {
+                check_field(field, types, scope)?;
+            }
+            walk(&message.nested, types, scope)?;
+            scope.pop();
+        }
+        Ok(())
+    }
+    walk(&file.types, types, &mut Vec::new())?;
+    for service in &file.services {
+        for rpc in &service.rpcs {
+            for name in [&rpc.request_type, &rpc.response_type] {
+                if types.resolve(name, &[]).is_none() {
+                    return Err(SchemaError::Invalid(format!(
+                        "Could not resolve type: {name}"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks `new` against `previous` in the direction(s) of `level`: Confluent's
+/// `isBackwardCompatible` diffs `original = writer` against `update = reader` and reports the
+/// differences outside the compatible set.
 pub(crate) fn check(
-    _level: CompatibilityLevel,
-    _new: &ProtobufSchema,
-    _previous: &ProtobufSchema,
+    level: CompatibilityLevel,
+    new: &ProtobufSchema,
+    previous: &ProtobufSchema,
     _options: &CheckOptions,
 ) -> Vec<Violation> {
-    Vec::new()
+    let mut violations = Vec::new();
+    if level == CompatibilityLevel::None {
+        return violations;
+    }
+    if level.checks_forward() {
+        violations.extend(direction(previous, new, "old", "new"));
+    }
+    if level.checks_backward() {
+        violations.extend(direction(new, previous, "new", "old"));
+    }
+    violations
+}
+
+fn direction(
+    reader: &ProtobufSchema,
+    writer: &ProtobufSchema,
+    reader_label: &str,
+    writer_label: &str,
+) -> Vec<Violation> {
+    writer
+        .differences(reader)
+        .into_iter()
+        .filter(|d| !diff::is_compatible_change(d.kind))
+        .map(|d| Violation {
+            rule: d.kind.to_owned(),
+            message: diff::message(&d, reader_label, writer_label),
+            path: d.path,
+        })
+        .collect()
+}
+
+/// Every difference Confluent's `SchemaDiff.compare(original, update)` reports, as
+/// `"<TYPE> <path>"`, and whether they are all compatible (for tests).
+#[cfg(test)]
+pub(crate) fn describe_differences(
+    original: &ProtobufSchema,
+    update: &ProtobufSchema,
+) -> (Vec<String>, bool) {
+    let differences = original.differences(update);
+    let compatible = differences
+        .iter()
+        .all(|d| diff::is_compatible_change(d.kind));
+    (
+        differences
+            .iter()
+            .map(|d| format!("{} {}", d.kind, d.path))
+            .collect(),
+        compatible,
+    )
 }

@@ -32,7 +32,12 @@ async fn by_id(
     let id = path_id(&id)?;
     let schema = state
         .registry
-        .schema_by_id(id, params.get("subject"), params.flag("fetchMaxId"))
+        .schema_by_id(
+            id,
+            params.get("subject"),
+            params.flag("fetchMaxId"),
+            params.get("format"),
+        )
         .await?;
     Ok(Json(schema))
 }
@@ -45,7 +50,7 @@ async fn raw_by_id(
     let id = path_id(&id)?;
     let schema = state
         .registry
-        .schema_by_id(id, params.get("subject"), false)
+        .schema_by_id(id, params.get("subject"), false, params.get("format"))
         .await?;
     Ok(super::raw_schema(schema.schema))
 }

@@ -124,7 +124,12 @@ async fn get_version(
     let selector = VersionSelector::parse(&version)?;
     let schema = state
         .registry
-        .get_version(&subject, selector, params.flag("deleted"))
+        .get_version(
+            &subject,
+            selector,
+            params.flag("deleted"),
+            params.get("format"),
+        )
         .await?;
     Ok(Json(schema))
 }
@@ -137,7 +142,12 @@ async fn get_raw(
     let selector = VersionSelector::parse(&version)?;
     let schema = state
         .registry
-        .get_version(&subject, selector, params.flag("deleted"))
+        .get_version(
+            &subject,
+            selector,
+            params.flag("deleted"),
+            params.get("format"),
+        )
         .await?;
     Ok(super::raw_schema(schema.schema))
 }

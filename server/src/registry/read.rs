@@ -94,8 +94,10 @@ impl Registry {
         id: i32,
         subject: Option<&str>,
         fetch_max_id: bool,
+        format: Option<&str>,
     ) -> Result<SchemaString, RegistryError> {
         let row = self.locate_id(id, subject).await?;
+        let schema = self.render(&row, format).await?;
         let max_id = if fetch_max_id {
             Some(self.store.max_id(&row.context).await?)
         } else {
@@ -103,12 +105,23 @@ impl Registry {
         };
         Ok(SchemaString {
             schema_type: response_schema_type(&row.schema_type),
-            schema: row.schema.clone(),
+            schema,
             references: row.references.clone(),
             metadata: row.metadata.clone(),
             rule_set: row.rule_set.clone(),
             max_id,
         })
+    }
+
+    /// The schema text in the requested `format`: Protobuf `serialized` (base64 descriptor)
+    /// or `ignore_extensions`; anything else is the stored canonical text, as in Confluent.
+    async fn render(&self, row: &SchemaRow, format: Option<&str>) -> Result<String, RegistryError> {
+        let rendered = match format {
+            Some("serialized") => self.parsed(row).await?.serialized(),
+            Some("ignore_extensions") => self.parsed(row).await?.ignoring_extensions(),
+            _ => None,
+        };
+        Ok(rendered.unwrap_or_else(|| row.schema.clone()))
     }
 
     /// Every (context, id) holding the content with this GUID, default context first.
@@ -233,6 +246,7 @@ impl Registry {
         raw_subject: &str,
         selector: VersionSelector,
         include_deleted: bool,
+        format: Option<&str>,
     ) -> Result<Schema, RegistryError> {
         let subject = self.read_subject(raw_subject).await?;
         let version = self
@@ -241,7 +255,9 @@ impl Registry {
         let row = self
             .existing_schema(&subject.context, version.schema_id)
             .await?;
-        Ok(Self::schema_dto(&subject, &version, &row))
+        let mut dto = Self::schema_dto(&subject, &version, &row);
+        dto.schema = self.render(&row, format).await?;
+        Ok(dto)
     }
 
     /// `GET /subjects/{s}/versions/{v}/referencedby`: ids of live (or all) referrers.
