@@ -21,9 +21,11 @@ mod http;
 pub mod registry;
 pub mod store;
 
-pub use config::ServeConfig;
+pub use config::{DatabaseUrl, ServeConfig};
 
 use registry::{Limits, Registry};
+use store::Store;
+use store::postgres::{PoolSettings, PostgresStore};
 use store::sqlite::SqliteStore;
 
 /// Shared state of every request handler.
@@ -35,22 +37,52 @@ pub struct AppState {
     pub registry: Arc<Registry>,
 }
 
-/// Opens the store under `config.data_dir` (creating and migrating it) and builds the state.
+/// Opens the store (PostgreSQL at `config.database_url`, else SQLite under `config.data_dir`,
+/// created and migrated as needed) and builds the state.
 pub async fn open(config: &ServeConfig) -> anyhow::Result<AppState> {
-    tokio::fs::create_dir_all(&config.data_dir)
-        .await
-        .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
-    let path = config.data_dir.join("accord.db");
-    let store = SqliteStore::open(&path)
-        .await
-        .with_context(|| format!("opening SQLite database {}", path.display()))?;
+    let store: Arc<dyn Store> = match &config.database_url {
+        Some(url) => {
+            anyhow::ensure!(
+                url.is_postgres(),
+                "unsupported database URL {}: only postgres:// and postgresql:// are supported \
+                 (leave it unset for the embedded SQLite database)",
+                url.redacted()
+            );
+            anyhow::ensure!(
+                config.database_max_connections > 0,
+                "--database-max-connections must be at least 1"
+            );
+            let settings = PoolSettings {
+                max_connections: config.database_max_connections,
+                acquire_timeout: Duration::from_secs(config.database_acquire_timeout_secs),
+            };
+            let store = PostgresStore::connect(url.expose(), settings)
+                .await
+                .with_context(|| format!("opening PostgreSQL database {}", url.redacted()))?;
+            Arc::new(store)
+        }
+        None => {
+            tokio::fs::create_dir_all(&config.data_dir)
+                .await
+                .with_context(|| {
+                    format!("creating data directory {}", config.data_dir.display())
+                })?;
+            let path = config.data_dir.join("accord.db");
+            let store = SqliteStore::open(&path)
+                .await
+                .with_context(|| format!("opening SQLite database {}", path.display()))?;
+            Arc::new(store)
+        }
+    };
     let limits = Limits {
         max_schema_depth: config.max_schema_depth,
         max_references: config.max_references,
     };
+    let registry = Arc::new(Registry::new(store, limits));
+    registry.follow_evictions();
     Ok(AppState {
         config: Arc::new(config.clone()),
-        registry: Arc::new(Registry::new(Arc::new(store), limits)),
+        registry,
     })
 }
 
@@ -81,7 +113,11 @@ pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;
-    tracing::info!(address = %listener.local_addr()?, data_dir = %config.data_dir.display(), "listening on {}", listener.local_addr()?);
+    let database = match &config.database_url {
+        Some(url) => url.redacted(),
+        None => config.data_dir.join("accord.db").display().to_string(),
+    };
+    tracing::info!(address = %listener.local_addr()?, %database, "listening on {}", listener.local_addr()?);
     let grace = Duration::from_secs(config.shutdown_grace_secs);
     let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
@@ -103,14 +139,15 @@ async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM");
-                let _ = interrupt.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot listen for SIGTERM");
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = interrupt => {}
             _ = term.recv() => {}

@@ -1,4 +1,4 @@
-//! Shared helpers for Accord's system tests: the server as a real child process (`TestServer`), a raw HTTP client (`Api`), bounded child commands, and where the workspace and the shared data are.
+//! Shared helpers for Accord's system tests: the server as a real child process (`TestServer`), a fresh PostgreSQL database per test (`TestDatabase`), a raw HTTP client (`Api`), bounded child commands, and where the workspace and the shared data are.
 //!
 //! Nothing here knows the REST API's semantics; the tests in `system/` own every expectation.
 
@@ -7,8 +7,9 @@ use std::io::{Read, Seek, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::CONTENT_TYPE;
 use serde_json::Value;
@@ -44,9 +45,126 @@ pub fn shared_dir() -> PathBuf {
     shared
 }
 
-/// A registry server running as a child process on `127.0.0.1`, with its own temporary data directory.
+/// The PostgreSQL server on which [`TestDatabase`] creates databases when `TEST_POSTGRES_URL` is unset.
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// The PostgreSQL URL the tests create their databases through: `TEST_POSTGRES_URL`, else [`DEFAULT_POSTGRES_URL`].
+pub fn postgres_admin_url() -> String {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the test suite's own setting, read in this one place"
+    )]
+    let url = std::env::var("TEST_POSTGRES_URL");
+    url.unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string())
+}
+
+/// `url` with its database name replaced by `database` (query parameters kept).
+pub fn postgres_url_for(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |at| at + 3);
+    let server = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{server}/{database}?{query}"),
+        None => format!("{server}/{database}"),
+    }
+}
+
+/// A fresh, empty PostgreSQL database for one test, dropped (with its connections) on drop.
 ///
-/// Killed (SIGKILL) on drop; the data directory is removed after that.
+/// Creating it panics when PostgreSQL does not answer: the PostgreSQL tests fail rather than skip.
+#[derive(Debug)]
+pub struct TestDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl TestDatabase {
+    /// Creates `accord_test_<pid>_<n>_<nanos>` on the server of [`postgres_admin_url`].
+    pub fn create() -> TestDatabase {
+        TestDatabase::create_on(&postgres_admin_url())
+    }
+
+    /// Creates a fresh database on the server that `admin_url` reaches.
+    pub fn create_on(admin_url: &str) -> TestDatabase {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.subsec_nanos());
+        let name = format!(
+            "accord_test_{}_{}_{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        if let Err(err) = admin_sql(admin_url, &format!("CREATE DATABASE {name}")) {
+            panic!(
+                "cannot create a test database through {admin_url}: {err}\n\
+                 The PostgreSQL tests need a running PostgreSQL (`.ci/run` starts the local one); \
+                 set TEST_POSTGRES_URL to use another server."
+            );
+        }
+        TestDatabase {
+            admin_url: admin_url.to_string(),
+            url: postgres_url_for(admin_url, &name),
+            name,
+        }
+    }
+
+    /// The URL of this database, for `--database-url`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        if let Err(err) = admin_sql(&self.admin_url, &drop) {
+            eprintln!("could not drop test database {}: {err}", self.name);
+        }
+    }
+}
+
+/// Runs one SQL statement through `url`, on a thread of its own so that it works inside and outside a Tokio runtime.
+pub fn admin_sql(url: &str, sql: &str) -> Result<(), String> {
+    use sqlx::{Connection, Executor};
+    let (url, sql) = (url.to_string(), sql.to_string());
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| err.to_string())?;
+        runtime.block_on(async {
+            let connect = sqlx::PgConnection::connect(&url);
+            let mut conn = tokio::time::timeout(Duration::from_secs(10), connect)
+                .await
+                .map_err(|_| "no answer within 10 s".to_string())?
+                .map_err(|err| err.to_string())?;
+            conn.execute(sql.as_str())
+                .await
+                .map_err(|err| err.to_string())?;
+            conn.close().await.map_err(|err| err.to_string())
+        })
+    })
+    .join()
+    .unwrap_or_else(|_| Err("the SQL thread panicked".to_string()))
+}
+
+/// A registry server running as a child process on `127.0.0.1`, with its own temporary data directory
+/// and, when started with one, its own PostgreSQL database.
+///
+/// Killed (SIGKILL) on drop; the data directory and the database are removed after that.
 #[derive(Debug)]
 pub struct TestServer {
     bin: PathBuf,
@@ -55,7 +173,8 @@ pub struct TestServer {
     addr: SocketAddr,
     url: String,
     starts: u32,
-    // Declared last so that it is removed after the child is gone.
+    // Declared after `child` so that they are removed after the child is gone.
+    database: Option<TestDatabase>,
     dir: TempDir,
 }
 
@@ -63,21 +182,49 @@ impl TestServer {
     /// Starts `bin` (the `accord-test-serve` binary) with `--listen` and `--data-dir` chosen here plus `extra_args`,
     /// and returns once `GET /` answers.
     pub fn start(bin: impl Into<PathBuf>, extra_args: &[&str]) -> TestServer {
+        TestServer::start_inner(bin.into(), None, extra_args)
+    }
+
+    /// Like [`TestServer::start`], on `database` (`--database-url`), which the server owns from then on.
+    pub fn start_with_database(
+        bin: impl Into<PathBuf>,
+        database: TestDatabase,
+        extra_args: &[&str],
+    ) -> TestServer {
+        TestServer::start_inner(bin.into(), Some(database), extra_args)
+    }
+
+    fn start_inner(
+        bin: PathBuf,
+        database: Option<TestDatabase>,
+        extra_args: &[&str],
+    ) -> TestServer {
         let dir = tempfile::Builder::new()
             .prefix("accord-test-")
             .tempdir()
             .expect("create a temporary directory for the server");
+        let mut args: Vec<String> = Vec::new();
+        if let Some(database) = &database {
+            args.extend(["--database-url".to_string(), database.url().to_string()]);
+        }
+        args.extend(extra_args.iter().map(|arg| arg.to_string()));
         let mut server = TestServer {
-            bin: bin.into(),
-            extra_args: extra_args.iter().map(|arg| arg.to_string()).collect(),
+            bin,
+            extra_args: args,
             child: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             url: String::new(),
             starts: 0,
+            database,
             dir,
         };
         server.launch();
         server
+    }
+
+    /// The database the server owns, if it was started with one.
+    pub fn database(&self) -> Option<&TestDatabase> {
+        self.database.as_ref()
     }
 
     /// The base URL, such as `http://127.0.0.1:41234`; it changes on restart.
@@ -204,7 +351,7 @@ impl Drop for TestServer {
 }
 
 /// A port that was free a moment ago. Another process may take it before the server binds it; `launch` retries then.
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
     listener.local_addr().expect("local address").port()
 }

@@ -2,13 +2,14 @@
 //! each in its own order, under compatibility NONE.
 //!
 //! Afterwards every distinct schema has exactly one ID, every subject's versions are exactly 1..=50, and no request failed.
+//! Runs on both backends; `replicas` does the same over two servers sharing one PostgreSQL database.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use accord_tests::{Api, Reply};
 use serde_json::json;
 
-use crate::server;
+use crate::{Backend, server_on};
 
 const CLIENTS: u64 = 16;
 const SCHEMAS: usize = 50;
@@ -41,9 +42,10 @@ fn shuffle<T>(items: &mut [T], seed: u64) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_registrations_get_one_id_per_schema_and_gapless_versions() {
-    let server = server();
+on_both_backends!(async: concurrent_registrations_get_one_id_per_schema_and_gapless_versions);
+
+async fn concurrent_registrations_get_one_id_per_schema_and_gapless_versions(backend: Backend) {
+    let server = server_on(backend, &[]);
     let api = Api::new(server.url());
     let reply = api
         .put("/config", &json!({"compatibility": "NONE"}))

@@ -1,4 +1,5 @@
-//! The recorded Confluent Schema Registry scenarios (`../shared/conformance`) replayed by `replay.py` against a fresh server process (STYLE rule 25).
+//! The recorded Confluent Schema Registry scenarios (`../shared/conformance`) replayed by `replay.py` against a fresh server process (STYLE rule 25),
+//! once on SQLite and once on PostgreSQL.
 //!
 //! Every scenario is replayed and the overall counts are printed; the Avro-only scenarios must pass,
 //! except those in `EXPECTED_FAILURES`, and an expected failure that passes is reported as stale.
@@ -10,7 +11,7 @@ use std::time::Duration;
 use accord_tests::{clip, run_bounded, shared_dir};
 use serde_json::Value;
 
-use crate::server;
+use crate::{Backend, server_on};
 
 /// The scenarios that use no schema type or only Avro, as listed in `conformance/README.md`.
 const AVRO_ONLY: &[&str] = &[
@@ -48,10 +49,11 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[];
 /// How long the whole replay may take.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(900);
 
-#[test]
-fn recorded_confluent_scenarios_replay() {
+on_both_backends!(sync: recorded_confluent_scenarios_replay);
+
+fn recorded_confluent_scenarios_replay(backend: Backend) {
     let replay = shared_dir().join("conformance/replay.py");
-    let server = server();
+    let server = server_on(backend, &[]);
     let out = tempfile::tempdir().expect("temporary directory");
     let report_path = out.path().join("report.json");
 
@@ -83,7 +85,7 @@ fn recorded_confluent_scenarios_replay() {
 
     let summary = &report["summary"];
     println!(
-        "conformance: {}/{} scenarios passed, {}/{} steps passed ({} byte-for-byte, {} through a tolerance)",
+        "conformance ({backend:?}): {}/{} scenarios passed, {}/{} steps passed ({} byte-for-byte, {} through a tolerance)",
         summary["passed"],
         summary["scenarios"],
         summary["steps_passed"],

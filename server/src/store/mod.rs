@@ -3,13 +3,18 @@
 //! Each backend owns its transactions and locking; callers never see `sqlx`. Database failures
 //! become [`StoreError`] at this boundary, never HTTP errors. Subjects are stored as a context
 //! plus an unqualified name; the registry layer qualifies them for display.
+//!
+//! A backend shared by several replicas (PostgreSQL) also announces, through
+//! [`Store::subscribe_evictions`], the schemas that another replica hard-deleted, so that every
+//! replica's cache of immutable rows stays coherent.
 
 use std::fmt;
 
 use accord_types::{Config, Metadata, RuleSet, SchemaReference};
 use async_trait::async_trait;
 
-pub(crate) mod sqlite;
+pub mod postgres;
+pub mod sqlite;
 
 /// A stored schema: immutable once written, identified by (context, id).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,6 +185,20 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// Cached data that a write elsewhere (possibly in another replica) made stale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Eviction {
+    /// These schemas were hard-deleted.
+    Schemas {
+        /// Their context.
+        context: String,
+        /// Their ids.
+        ids: Vec<i32>,
+    },
+    /// Announcements may have been missed (for example while reconnecting): drop everything.
+    All,
+}
+
 /// Which versions a subject listing or lookup considers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deleted {
@@ -196,8 +215,7 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn schema(&self, context: &str, id: i32) -> Result<Option<SchemaRow>, StoreError>;
 
     /// Ids of schemas with this identity hash in a context, lowest first.
-    async fn schema_ids_by_hash(&self, context: &str, hash: &str)
-    -> Result<Vec<i32>, StoreError>;
+    async fn schema_ids_by_hash(&self, context: &str, hash: &str) -> Result<Vec<i32>, StoreError>;
 
     /// Every version of a subject, soft-deleted included, ascending.
     async fn versions(&self, context: &str, subject: &str) -> Result<Vec<VersionRow>, StoreError>;
@@ -266,9 +284,18 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// Removes the mode of a scope (and, with `prefix`, of every scope starting with it);
     /// returns the mode that was stored at exactly `scope`.
-    async fn delete_mode(&self, scope: &str, prefix: Option<&str>)
-    -> Result<Option<String>, StoreError>;
+    async fn delete_mode(
+        &self,
+        scope: &str,
+        prefix: Option<&str>,
+    ) -> Result<Option<String>, StoreError>;
 
     /// Whether the database answers (readiness).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Evictions announced by every process sharing this database, this one included; `None`
+    /// when the database is private to this process (its own evictions are then enough).
+    fn subscribe_evictions(&self) -> Option<tokio::sync::broadcast::Receiver<Eviction>> {
+        None
+    }
 }

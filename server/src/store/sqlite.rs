@@ -25,7 +25,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite"
 
 /// The embedded SQLite store.
 #[derive(Debug, Clone)]
-pub(crate) struct SqliteStore {
+pub struct SqliteStore {
     pool: SqlitePool,
 }
 
@@ -42,7 +42,7 @@ fn json_err(error: serde_json::Error) -> StoreError {
 
 impl SqliteStore {
     /// Opens (creating if needed) and migrates the database file at `path`.
-    pub(crate) async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+    pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let options = SqliteConnectOptions::from_str("sqlite://")?
             .filename(path)
             .create_if_missing(true)
@@ -124,11 +124,12 @@ async fn ensure_context(conn: &mut SqliteConnection, context: &str) -> Result<()
 async fn schema_id_for(conn: &mut SqliteConnection, new: &NewVersion) -> Result<i32, StoreError> {
     let content = &new.schema;
     if let Some(id) = new.id {
-        let existing = sqlx::query("SELECT identity_hash FROM schemas WHERE context = $1 AND id = $2")
-            .bind(&new.context)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let existing =
+            sqlx::query("SELECT identity_hash FROM schemas WHERE context = $1 AND id = $2")
+                .bind(&new.context)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
         if let Some(row) = existing {
             let hash: String = row.try_get("identity_hash")?;
             return if hash == content.identity_hash {
@@ -256,11 +257,7 @@ impl Store for SqliteStore {
         row.as_ref().map(Self::schema_row).transpose()
     }
 
-    async fn schema_ids_by_hash(
-        &self,
-        context: &str,
-        hash: &str,
-    ) -> Result<Vec<i32>, StoreError> {
+    async fn schema_ids_by_hash(&self, context: &str, hash: &str) -> Result<Vec<i32>, StoreError> {
         let rows = sqlx::query(
             "SELECT id FROM schemas WHERE context = $1 AND identity_hash = $2 ORDER BY id",
         )
@@ -345,9 +342,10 @@ impl Store for SqliteStore {
     }
 
     async fn contexts(&self) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("SELECT context FROM contexts WHERE context <> '.' ORDER BY context")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT context FROM contexts WHERE context <> '.' ORDER BY context")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(|r| Ok(r.try_get("context")?)).collect()
     }
 

@@ -1,0 +1,990 @@
+//! The PostgreSQL backend: one database shared by any number of stateless replicas.
+//!
+//! Locking. A registration's transaction starts, in one round trip, with `BEGIN` and two
+//! transaction-scoped advisory locks: one on a hash of (context, subject), which serializes the
+//! writers of a subject (the registry's optimistic `SubjectState` check then runs under it, so
+//! versions stay contiguous), and one, in a separate key space, on (context, identity hash),
+//! which serializes the writers of one content in any subject, so that two subjects registering
+//! the same new content get one id. Hard deletes take the same content locks (sorted) before
+//! dropping orphaned schemas, so a registration never attaches a version to a schema being
+//! dropped. Subject first, then content, is the only lock order, which rules out deadlocks
+//! between our locks. Unique constraints and the version-to-schema foreign key remain the last
+//! defence: a race that slips through (SQLSTATE 23505 or 23503 on our constraints, 40P01,
+//! 40001) becomes [`StoreError::Conflict`], and the registry decides again.
+//!
+//! Id allocation. Each context has its own sequence (`accord_ids_<md5 of the context>`),
+//! created in the transaction that creates the context row. `nextval` runs only when genuinely
+//! new content is inserted, and it holds no lock until commit, so no row is shared by every
+//! writer (SQLite's `contexts.max_id` counter would be exactly such a hot row here, its lock held
+//! through each commit's WAL flush). The cost is that a transaction that rolls back after
+//! `nextval` leaves a gap; ids stay unique, ascending and never reused, which is all Confluent
+//! promises. An IMPORT with an explicit id moves the sequence past that id.
+//!
+//! Round trips. A registration costs four: begin and lock, one read of everything it decides on
+//! (versions, the content's id, the explicit id's content, whether the context exists), one
+//! statement writing the schema, its references and the version, and commit.
+//!
+//! Notifications. A hard delete publishes `NOTIFY accord_events, '<id>:<context>'` for each
+//! schema it dropped, in the same transaction (so it is delivered only on commit). A listener
+//! task, started on the first [`Store::subscribe_evictions`], forwards them; each time it
+//! (re)establishes its `LISTEN`, it announces [`Eviction::All`], because notifications sent
+//! while it was disconnected are lost.
+//!
+//! Resilience. Pool acquisition times out (so requests fail with a backend error instead of
+//! hanging while the database is away); connections that fail are dropped by the pool, idle ones
+//! are pinged before use, and new ones are opened when the database answers again.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use accord_types::Config;
+use async_trait::async_trait;
+use md5::{Digest, Md5};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
+use sqlx::{ConnectOptions, Connection, Executor, PgConnection, Row};
+use tokio::sync::broadcast;
+
+use super::{
+    Eviction, NewVersion, Referrer, Registered, SchemaRow, Store, StoreError, SubjectRow,
+    SubjectState, Usage, VersionRow,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// A pooled connection idle for longer than this is pinged before use.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
+/// The channel hard deletes are announced on.
+const CHANNEL: &str = "accord_events";
+/// How many announcements a slow subscriber may fall behind before it must drop everything.
+const EVENT_BUFFER: usize = 1024;
+/// Bounds of the wait between two attempts to re-establish the listener.
+const LISTEN_RETRY_MIN: Duration = Duration::from_millis(200);
+const LISTEN_RETRY_MAX: Duration = Duration::from_secs(5);
+
+/// Connection pool settings, from `ServeConfig`.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    /// Most connections this process opens for requests (the listener uses one more).
+    pub max_connections: u32,
+    /// How long a request waits for a connection before failing.
+    pub acquire_timeout: Duration,
+}
+
+/// The PostgreSQL store.
+pub struct PostgresStore {
+    pool: PgPool,
+    listener_pool: PgPool,
+    events: broadcast::Sender<Eviction>,
+    listener: Mutex<Option<tokio::task::AbortHandle>>,
+}
+
+impl fmt::Debug for PostgresStore {
+    // The connect options hold the password, so they are not printed.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("connections", &self.pool.size())
+            .field("idle", &self.pool.num_idle())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        if let Some(task) = self.listener.lock().ok().and_then(|mut task| task.take()) {
+            task.abort();
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn json_err(error: serde_json::Error) -> StoreError {
+    StoreError::Backend(Box::new(error))
+}
+
+/// MD5 of length-prefixed parts, so that ("ab", "c") and ("a", "bc") differ.
+fn digest(parts: &[&str]) -> [u8; 16] {
+    let mut md = Md5::new();
+    for part in parts {
+        md.update((part.len() as u64).to_le_bytes());
+        md.update(part.as_bytes());
+    }
+    md.finalize().into()
+}
+
+/// The advisory lock (single bigint key space) serializing writers of one subject.
+fn subject_lock(context: &str, subject: &str) -> i64 {
+    let d = digest(&["subject", context, subject]);
+    i64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+}
+
+/// The advisory lock (two-int key space, disjoint from subjects') serializing writers of one
+/// content in a context.
+fn content_lock(context: &str, identity_hash: &str) -> (i32, i32) {
+    let d = digest(&["content", context, identity_hash]);
+    (
+        i32::from_le_bytes([d[0], d[1], d[2], d[3]]),
+        i32::from_le_bytes([d[4], d[5], d[6], d[7]]),
+    )
+}
+
+/// The id sequence of a context; hex digits only, so it is safe to splice into DDL.
+fn sequence_name(context: &str) -> String {
+    let d = digest(&[context]);
+    let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+    format!("accord_ids_{hex}")
+}
+
+/// Turns a lost race on one of our constraints into [`StoreError::Conflict`].
+fn conflict_on_race(error: StoreError) -> StoreError {
+    const RACES: &[(&str, Option<&str>)] = &[
+        ("23505", Some("schemas_pkey")),
+        ("23505", Some("schemas_identity")),
+        ("23505", Some("subject_versions_pkey")),
+        ("23503", Some("subject_versions_schema")),
+        ("40P01", None),
+        ("40001", None),
+    ];
+    if let StoreError::Backend(inner) = &error {
+        if let Some(sqlx::Error::Database(db)) = inner.downcast_ref::<sqlx::Error>() {
+            let code = db.code();
+            let lost = RACES.iter().any(|(state, constraint)| {
+                code.as_deref() == Some(*state)
+                    && constraint.is_none_or(|c| db.constraint() == Some(c))
+            });
+            if lost {
+                return StoreError::Conflict;
+            }
+        }
+    }
+    error
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (a `postgres://` or `postgresql://` URL; TLS as its
+    /// `sslmode` asks) and applies the migrations. Fails if the database does not answer.
+    pub async fn connect(url: &str, settings: PoolSettings) -> Result<PostgresStore, StoreError> {
+        let options = PgConnectOptions::from_str(url)?
+            .application_name("accord")
+            .disable_statement_logging();
+        let pool = PgPoolOptions::new()
+            .max_connections(settings.max_connections)
+            .acquire_timeout(settings.acquire_timeout)
+            // sqlx pings every connection it hands out by default, a round trip per query; only
+            // a connection left idle for a while may have been cut by a database restart.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > PING_WHEN_IDLE_FOR {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
+            .connect_with(options.clone())
+            .await?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Backend(Box::new(e)))?;
+        // The listener holds its connection for good; it gets its own pool so that it never
+        // takes one from requests.
+        let listener_pool = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(settings.acquire_timeout)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_lazy_with(options);
+        let (events, _) = broadcast::channel(EVENT_BUFFER);
+        Ok(PostgresStore {
+            pool,
+            listener_pool,
+            events,
+            listener: Mutex::new(None),
+        })
+    }
+
+    fn schema_row(row: &PgRow) -> Result<SchemaRow, StoreError> {
+        let refs: String = row.try_get("refs")?;
+        let metadata: Option<String> = row.try_get("metadata")?;
+        let rule_set: Option<String> = row.try_get("rule_set")?;
+        Ok(SchemaRow {
+            context: row.try_get("context")?,
+            id: row.try_get("id")?,
+            schema_type: row.try_get("schema_type")?,
+            schema: row.try_get("schema_text")?,
+            references: serde_json::from_str(&refs).map_err(json_err)?,
+            metadata: metadata
+                .map(|m| serde_json::from_str(&m))
+                .transpose()
+                .map_err(json_err)?,
+            rule_set: rule_set
+                .map(|r| serde_json::from_str(&r))
+                .transpose()
+                .map_err(json_err)?,
+            identity_hash: row.try_get("identity_hash")?,
+        })
+    }
+
+    async fn register_in_tx(&self, new: &NewVersion) -> Result<Registered, StoreError> {
+        let content = &new.schema;
+        let mut tx = self
+            .pool
+            .begin_with(begin_locked(
+                &new.context,
+                &new.subject,
+                Some(&content.identity_hash),
+            ))
+            .await?;
+        let seen = read_for_register(&mut tx, new).await?;
+        let versions = seen.versions;
+        if SubjectState::of(&versions) != new.expected {
+            return Err(StoreError::Conflict);
+        }
+        let known = match new.id {
+            Some(id) => match seen.id_hash {
+                Some(hash) if hash == content.identity_hash => Some(id),
+                Some(_) => return Err(StoreError::IdTaken { id }),
+                None => None,
+            },
+            None => seen.found_id,
+        };
+        let taken = new
+            .version
+            .and_then(|version| versions.iter().find(|v| v.version == version).copied());
+        let Some(id) = known else {
+            // New content: the schema row and (unless IMPORT overwrites a version) the version.
+            if !seen.has_context {
+                ensure_context(&mut tx, &new.context).await?;
+            }
+            if let Some(id) = new.id {
+                advance_sequence(&mut tx, &new.context, id).await?;
+            }
+            let version = new.version.unwrap_or(new.expected.max_version + 1);
+            let id = match taken {
+                None => insert_schema(&mut tx, new, Some(version)).await?,
+                Some(_) => {
+                    let id = insert_schema(&mut tx, new, None).await?;
+                    overwrite_version(&mut tx, new, version, id).await?;
+                    id
+                }
+            };
+            tx.commit().await?;
+            return Ok(Registered {
+                id,
+                version,
+                existing: false,
+            });
+        };
+        let version = match new.version {
+            Some(version) => {
+                if let Some(taken) = taken {
+                    let existing = taken.schema_id == id && !taken.deleted;
+                    if !existing {
+                        // IMPORT may overwrite a version; the old schema stays readable by id.
+                        overwrite_version(&mut tx, new, version, id).await?;
+                    }
+                    tx.commit().await?;
+                    return Ok(Registered {
+                        id,
+                        version,
+                        existing,
+                    });
+                }
+                version
+            }
+            None => {
+                if let Some(live) = versions.iter().find(|v| !v.deleted && v.schema_id == id) {
+                    tx.commit().await?;
+                    return Ok(Registered {
+                        id,
+                        version: live.version,
+                        existing: true,
+                    });
+                }
+                new.expected.max_version + 1
+            }
+        };
+        // Re-registering content identical to a soft-deleted version tombstones the old row.
+        let tombstones: Vec<i32> = versions
+            .iter()
+            .filter(|v| v.deleted && v.schema_id == id)
+            .map(|v| v.version)
+            .collect();
+        if !tombstones.is_empty() {
+            sqlx::query(
+                "DELETE FROM subject_versions \
+                 WHERE context = $1 AND subject = $2 AND version = ANY($3)",
+            )
+            .bind(&new.context)
+            .bind(&new.subject)
+            .bind(&tombstones)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO subject_versions (context, subject, version, schema_id, deleted, \
+             created_at) VALUES ($1, $2, $3, $4, FALSE, $5)",
+        )
+        .bind(&new.context)
+        .bind(&new.subject)
+        .bind(version)
+        .bind(id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Registered {
+            id,
+            version,
+            existing: false,
+        })
+    }
+}
+
+/// `BEGIN` plus the advisory locks of a subject (and of a content), as one simple query: one
+/// round trip. The keys are numbers computed here, so splicing them in is safe. Subject first,
+/// content second, is the one lock order of this file.
+fn begin_locked(context: &str, subject: &str, identity_hash: Option<&str>) -> String {
+    let mut sql = format!(
+        "BEGIN; SELECT pg_advisory_xact_lock({})",
+        subject_lock(context, subject)
+    );
+    if let Some(hash) = identity_hash {
+        let (high, low) = content_lock(context, hash);
+        sql.push_str(&format!("; SELECT pg_advisory_xact_lock({high}, {low})"));
+    }
+    sql
+}
+
+/// What a registration decides on, read in one statement after the locks are held.
+#[derive(Debug)]
+struct RegisterView {
+    /// The subject's versions, ascending.
+    versions: Vec<VersionRow>,
+    /// The lowest id holding the content, if any.
+    found_id: Option<i32>,
+    /// The identity hash of the explicitly requested id (IMPORT), if that id exists.
+    id_hash: Option<String>,
+    /// Whether the context row (and so its id sequence) exists.
+    has_context: bool,
+}
+
+async fn read_for_register(
+    conn: &mut PgConnection,
+    new: &NewVersion,
+) -> Result<RegisterView, StoreError> {
+    let rows = sqlx::query(
+        "SELECT k.found_id, k.id_hash, k.has_context, v.version, v.schema_id, v.deleted \
+         FROM (SELECT \
+             (SELECT id FROM schemas WHERE context = $1 AND identity_hash = $3 \
+              ORDER BY id LIMIT 1) AS found_id, \
+             (SELECT identity_hash FROM schemas WHERE context = $1 AND id = $4) AS id_hash, \
+             EXISTS (SELECT 1 FROM contexts WHERE context = $1) AS has_context) AS k \
+         LEFT JOIN subject_versions v ON v.context = $1 AND v.subject = $2 \
+         ORDER BY v.version",
+    )
+    .bind(&new.context)
+    .bind(&new.subject)
+    .bind(&new.schema.identity_hash)
+    .bind(new.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let first = rows
+        .first()
+        .ok_or_else(|| StoreError::Backend("the registration read returned no row".into()))?;
+    let mut versions = Vec::with_capacity(rows.len());
+    for row in &rows {
+        // Without versions, the outer join yields one row of NULLs.
+        if let Some(version) = row.try_get::<Option<i32>, _>("version")? {
+            versions.push(VersionRow {
+                version,
+                schema_id: row.try_get("schema_id")?,
+                deleted: row.try_get("deleted")?,
+            });
+        }
+    }
+    Ok(RegisterView {
+        versions,
+        found_id: first.try_get("found_id")?,
+        id_hash: first.try_get("id_hash")?,
+        has_context: first.try_get("has_context")?,
+    })
+}
+
+/// Points an existing version at another schema (IMPORT).
+async fn overwrite_version(
+    conn: &mut PgConnection,
+    new: &NewVersion,
+    version: i32,
+    id: i32,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE subject_versions SET schema_id = $4, deleted = FALSE \
+         WHERE context = $1 AND subject = $2 AND version = $3",
+    )
+    .bind(&new.context)
+    .bind(&new.subject)
+    .bind(version)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn versions_in(
+    conn: &mut PgConnection,
+    context: &str,
+    subject: &str,
+) -> Result<Vec<VersionRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT version, schema_id, deleted FROM subject_versions \
+         WHERE context = $1 AND subject = $2 ORDER BY version",
+    )
+    .bind(context)
+    .bind(subject)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(VersionRow {
+                version: r.try_get("version")?,
+                schema_id: r.try_get("schema_id")?,
+                deleted: r.try_get("deleted")?,
+            })
+        })
+        .collect()
+}
+
+/// Creates the context row and its id sequence, in the caller's transaction, if they are new.
+async fn ensure_context(conn: &mut PgConnection, context: &str) -> Result<(), StoreError> {
+    // A concurrent creator's uncommitted row makes this wait, then do nothing: only one
+    // transaction creates the sequence.
+    let created = sqlx::query(
+        "INSERT INTO contexts (context, created_at) VALUES ($1, $2) \
+         ON CONFLICT (context) DO NOTHING RETURNING context",
+    )
+    .bind(context)
+    .bind(now_ms())
+    .fetch_optional(&mut *conn)
+    .await?;
+    if created.is_some() {
+        let ddl = format!(
+            "CREATE SEQUENCE IF NOT EXISTS {} AS integer",
+            sequence_name(context)
+        );
+        conn.execute(ddl.as_str()).await?;
+    }
+    Ok(())
+}
+
+/// Moves the context's sequence past an explicitly chosen id (IMPORT).
+async fn advance_sequence(
+    conn: &mut PgConnection,
+    context: &str,
+    id: i32,
+) -> Result<(), StoreError> {
+    let sequence = sequence_name(context);
+    // Serializes concurrent imports in the context, so the sequence only moves forward.
+    let (high, low) = content_lock(context, &sequence);
+    sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+        .bind(high)
+        .bind(low)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "SELECT setval($1::regclass, $2) \
+         WHERE COALESCE(pg_sequence_last_value($1::regclass), 0) < $2",
+    )
+    .bind(&sequence)
+    .bind(i64::from(id))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts the schema row, its reference edges and, with `version`, the subject version, in one
+/// statement; the id is explicit (IMPORT) or drawn from the context's sequence.
+async fn insert_schema(
+    conn: &mut PgConnection,
+    new: &NewVersion,
+    version: Option<i32>,
+) -> Result<i32, StoreError> {
+    let content = &new.schema;
+    let refs = serde_json::to_string(&content.references).map_err(json_err)?;
+    let metadata = content
+        .metadata
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(json_err)?;
+    let rule_set = content
+        .rule_set
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(json_err)?;
+    let names: Vec<&str> = content.edges.iter().map(|e| e.name.as_str()).collect();
+    let contexts: Vec<&str> = content.edges.iter().map(|e| e.context.as_str()).collect();
+    let subjects: Vec<&str> = content.edges.iter().map(|e| e.subject.as_str()).collect();
+    let versions: Vec<i32> = content.edges.iter().map(|e| e.version).collect();
+    // The foreign keys of `r` and `v` are checked at the end of the statement, after `s`.
+    let row = sqlx::query(
+        "WITH s AS (INSERT INTO schemas (context, id, schema_type, schema_text, identity_hash, \
+             refs, metadata, rule_set, imported, created_at) \
+             VALUES ($1, COALESCE($2, nextval($11::regclass)::integer), $3, $4, $5, $6, $7, $8, \
+             $9, $10) RETURNING id), \
+         r AS (INSERT INTO schema_references (context, schema_id, name, ref_context, ref_subject, \
+             ref_version) SELECT $1, s.id, e.name, e.ref_context, e.ref_subject, e.ref_version \
+             FROM s, UNNEST($12::text[], $13::text[], $14::text[], $15::integer[]) \
+             AS e (name, ref_context, ref_subject, ref_version)), \
+         v AS (INSERT INTO subject_versions (context, subject, version, schema_id, deleted, \
+             created_at) SELECT $1, $16, $17, s.id, FALSE, $10 FROM s \
+             WHERE $17::integer IS NOT NULL) \
+         SELECT id FROM s",
+    )
+    .bind(&new.context)
+    .bind(new.id)
+    .bind(&content.schema_type)
+    .bind(&content.schema)
+    .bind(&content.identity_hash)
+    .bind(refs)
+    .bind(metadata)
+    .bind(rule_set)
+    .bind(new.id.is_some())
+    .bind(now_ms())
+    .bind(sequence_name(&new.context))
+    .bind(&names)
+    .bind(&contexts)
+    .bind(&subjects)
+    .bind(&versions)
+    .bind(&new.subject)
+    .bind(version)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// The listener loop: (re)connects, announces [`Eviction::All`] once listening, then forwards
+/// every notification, until the store is dropped.
+async fn listen(pool: PgPool, events: broadcast::Sender<Eviction>) {
+    let mut retry = LISTEN_RETRY_MIN;
+    loop {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(%error, "cannot connect the eviction listener; retrying");
+                tokio::time::sleep(retry).await;
+                retry = (retry * 2).min(LISTEN_RETRY_MAX);
+                continue;
+            }
+        };
+        if let Err(error) = listener.listen(CHANNEL).await {
+            tracing::warn!(%error, "cannot LISTEN for evictions; retrying");
+            tokio::time::sleep(retry).await;
+            retry = (retry * 2).min(LISTEN_RETRY_MAX);
+            continue;
+        }
+        retry = LISTEN_RETRY_MIN;
+        // Whatever was deleted while nobody listened may still be cached.
+        let _ = events.send(Eviction::All);
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(notification)) => match parse_eviction(notification.payload()) {
+                    Some(eviction) => {
+                        let _ = events.send(eviction);
+                    }
+                    None => tracing::warn!(
+                        payload = notification.payload(),
+                        "ignoring a malformed eviction notification"
+                    ),
+                },
+                // The connection was lost and re-established (LISTEN included) in between.
+                Ok(None) => {
+                    tracing::info!("eviction listener reconnected");
+                    let _ = events.send(Eviction::All);
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "eviction listener lost its connection");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Parses `<id>:<context>`.
+fn parse_eviction(payload: &str) -> Option<Eviction> {
+    let (id, context) = payload.split_once(':')?;
+    Some(Eviction::Schemas {
+        context: context.to_owned(),
+        ids: vec![id.parse().ok()?],
+    })
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn schema(&self, context: &str, id: i32) -> Result<Option<SchemaRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT context, id, schema_type, schema_text, identity_hash, refs, metadata, \
+             rule_set FROM schemas WHERE context = $1 AND id = $2",
+        )
+        .bind(context)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(Self::schema_row).transpose()
+    }
+
+    async fn schema_ids_by_hash(&self, context: &str, hash: &str) -> Result<Vec<i32>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id FROM schemas WHERE context = $1 AND identity_hash = $2 ORDER BY id",
+        )
+        .bind(context)
+        .bind(hash)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
+    async fn versions(&self, context: &str, subject: &str) -> Result<Vec<VersionRow>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        versions_in(&mut conn, context, subject).await
+    }
+
+    async fn subjects(&self) -> Result<Vec<SubjectRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT context, subject, bool_or(NOT deleted) AS has_live FROM subject_versions \
+             GROUP BY context, subject ORDER BY context, subject",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SubjectRow {
+                    context: r.try_get("context")?,
+                    subject: r.try_get("subject")?,
+                    has_live: r.try_get("has_live")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn usages(&self, context: &str, id: i32) -> Result<Vec<Usage>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT subject, version, deleted FROM subject_versions \
+             WHERE context = $1 AND schema_id = $2 ORDER BY subject, version",
+        )
+        .bind(context)
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Usage {
+                    subject: r.try_get("subject")?,
+                    version: r.try_get("version")?,
+                    deleted: r.try_get("deleted")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn referrers(
+        &self,
+        context: &str,
+        subject: &str,
+        version: i32,
+    ) -> Result<Vec<Referrer>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT context, schema_id FROM schema_references \
+             WHERE ref_context = $1 AND ref_subject = $2 AND ref_version = $3 \
+             ORDER BY context, schema_id",
+        )
+        .bind(context)
+        .bind(subject)
+        .bind(version)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut referrers = Vec::with_capacity(rows.len());
+        for row in rows {
+            let context: String = row.try_get("context")?;
+            let id: i32 = row.try_get("schema_id")?;
+            let usages = self.usages(&context, id).await?;
+            referrers.push(Referrer {
+                context,
+                id,
+                usages,
+            });
+        }
+        Ok(referrers)
+    }
+
+    async fn contexts(&self) -> Result<Vec<String>, StoreError> {
+        let rows =
+            sqlx::query("SELECT context FROM contexts WHERE context <> '.' ORDER BY context")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(|r| Ok(r.try_get("context")?)).collect()
+    }
+
+    async fn max_id(&self, context: &str) -> Result<i32, StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(pg_sequence_last_value(to_regclass($1)), 0)::integer AS max_id",
+        )
+        .bind(sequence_name(context))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("max_id")?)
+    }
+
+    async fn register(&self, new: &NewVersion) -> Result<Registered, StoreError> {
+        self.register_in_tx(new).await.map_err(conflict_on_race)
+    }
+
+    async fn soft_delete(
+        &self,
+        context: &str,
+        subject: &str,
+        versions: &[i32],
+    ) -> Result<(), StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with(begin_locked(context, subject, None))
+            .await?;
+        sqlx::query(
+            "UPDATE subject_versions SET deleted = TRUE \
+             WHERE context = $1 AND subject = $2 AND version = ANY($3)",
+        )
+        .bind(context)
+        .bind(subject)
+        .bind(versions)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn hard_delete(
+        &self,
+        context: &str,
+        subject: &str,
+        versions: &[i32],
+        config_scope: &str,
+    ) -> Result<Vec<i32>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with(begin_locked(context, subject, None))
+            .await?;
+        let rows = sqlx::query(
+            "DELETE FROM subject_versions \
+             WHERE context = $1 AND subject = $2 AND version = ANY($3) RETURNING schema_id",
+        )
+        .bind(context)
+        .bind(subject)
+        .bind(versions)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut candidates = rows
+            .iter()
+            .map(|r| r.try_get::<i32, _>("schema_id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut dropped = Vec::new();
+        if !candidates.is_empty() {
+            let hashes = sqlx::query(
+                "SELECT DISTINCT identity_hash FROM schemas WHERE context = $1 AND id = ANY($2)",
+            )
+            .bind(context)
+            .bind(&candidates)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut locks = hashes
+                .iter()
+                .map(|r| Ok(content_lock(context, r.try_get("identity_hash")?)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            // One global order, so that two hard deletes never wait on each other in a cycle.
+            locks.sort_unstable();
+            locks.dedup();
+            for (high, low) in locks {
+                sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+                    .bind(high)
+                    .bind(low)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let rows = sqlx::query(
+                "DELETE FROM schemas s WHERE s.context = $1 AND s.id = ANY($2) AND NOT EXISTS \
+                 (SELECT 1 FROM subject_versions v WHERE v.context = s.context AND v.schema_id = s.id) \
+                 RETURNING s.id",
+            )
+            .bind(context)
+            .bind(&candidates)
+            .fetch_all(&mut *tx)
+            .await?;
+            dropped = rows
+                .iter()
+                .map(|r| r.try_get::<i32, _>("id"))
+                .collect::<Result<Vec<_>, _>>()?;
+            dropped.sort_unstable();
+        }
+        let remaining = sqlx::query(
+            "SELECT 1 FROM subject_versions WHERE context = $1 AND subject = $2 LIMIT 1",
+        )
+        .bind(context)
+        .bind(subject)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if remaining.is_none() {
+            for table in ["configs", "modes"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE scope = $1"))
+                    .bind(config_scope)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        if !dropped.is_empty() {
+            // Delivered to every listening replica when (and only if) this transaction commits.
+            sqlx::query("SELECT pg_notify($1, id || ':' || $2) FROM UNNEST($3::integer[]) AS id")
+                .bind(CHANNEL)
+                .bind(context)
+                .bind(&dropped)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(dropped)
+    }
+
+    async fn delete_context(&self, context: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Dropping the sequence first waits for every transaction still drawing ids from it.
+        let ddl = format!("DROP SEQUENCE IF EXISTS {}", sequence_name(context));
+        tx.execute(ddl.as_str()).await?;
+        let holds_schemas = sqlx::query("SELECT 1 FROM schemas WHERE context = $1 LIMIT 1")
+            .bind(context)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if holds_schemas.is_some() {
+            // SQLite's foreign key refuses this too; the registry checks for versions first.
+            return Err(StoreError::Backend(
+                format!("context {context} still holds schemas").into(),
+            ));
+        }
+        let done = sqlx::query("DELETE FROM contexts WHERE context = $1")
+            .bind(context)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn config(&self, scope: &str) -> Result<Option<Config>, StoreError> {
+        let row = sqlx::query("SELECT body FROM configs WHERE scope = $1")
+            .bind(scope)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            let body: String = r.try_get("body")?;
+            serde_json::from_str(&body).map_err(json_err)
+        })
+        .transpose()
+    }
+
+    async fn set_config(&self, scope: &str, config: &Config) -> Result<(), StoreError> {
+        let body = serde_json::to_string(config).map_err(json_err)?;
+        sqlx::query(
+            "INSERT INTO configs (scope, body) VALUES ($1, $2) \
+             ON CONFLICT (scope) DO UPDATE SET body = excluded.body",
+        )
+        .bind(scope)
+        .bind(body)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn config_scopes(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT scope FROM configs ORDER BY scope")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("scope")?)).collect()
+    }
+
+    async fn delete_config(&self, scope: &str) -> Result<Option<Config>, StoreError> {
+        let row = sqlx::query("DELETE FROM configs WHERE scope = $1 RETURNING body")
+            .bind(scope)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            let body: String = r.try_get("body")?;
+            serde_json::from_str(&body).map_err(json_err)
+        })
+        .transpose()
+    }
+
+    async fn mode(&self, scope: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT mode FROM modes WHERE scope = $1")
+            .bind(scope)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("mode")?)).transpose()
+    }
+
+    async fn set_mode(&self, scope: &str, mode: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
+             ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode",
+        )
+        .bind(scope)
+        .bind(mode)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_mode(
+        &self,
+        scope: &str,
+        prefix: Option<&str>,
+    ) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("DELETE FROM modes WHERE scope = $1 RETURNING mode")
+            .bind(scope)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(prefix) = prefix {
+            sqlx::query("DELETE FROM modes WHERE substr(scope, 1, length($1)) = $1")
+                .bind(prefix)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        row.map(|r| Ok(r.try_get("mode")?)).transpose()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    fn subscribe_evictions(&self) -> Option<broadcast::Receiver<Eviction>> {
+        // Subscribe before the listener can announce anything, so its first `All` is seen.
+        let receiver = self.events.subscribe();
+        if let Ok(mut task) = self.listener.lock() {
+            if task.is_none() {
+                let handle = tokio::spawn(listen(self.listener_pool.clone(), self.events.clone()));
+                *task = Some(handle.abort_handle());
+            }
+        }
+        Some(receiver)
+    }
+}
