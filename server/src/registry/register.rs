@@ -386,13 +386,12 @@ impl Registry {
         validate_rule_set(request.rule_set.as_ref())?;
         let named = QualifiedSubject::parse(raw_subject);
         named.validate(raw_subject)?;
-        let subject = self.resolve_alias(&named).await?;
-        let config = self.effective_config(&subject).await?;
+        let (subject, config, mode) = self.decide(&named).await?;
         let normalize = normalize || config.normalize();
         let schema_type = request.schema_type()?;
         for _ in 0..MAX_ATTEMPTS {
             match self
-                .try_register(&subject, &request, schema_type, &config, normalize)
+                .try_register(&subject, &request, schema_type, &config, mode, normalize)
                 .await
             {
                 Err(RegistryError::Store(StoreError::Conflict)) => tokio::task::yield_now().await,
@@ -408,18 +407,19 @@ impl Registry {
         request: &SchemaRequest,
         requested_type: SchemaType,
         config: &ConfigView,
+        mode: Mode,
         normalize: bool,
     ) -> Result<RegisterOutcome, RegistryError> {
         let versions = self.store.versions(&subject.context, &subject.name).await?;
         let state = SubjectState::of(&versions);
         let live: Vec<&VersionRow> = versions.iter().filter(|v| !v.deleted).collect();
-        let mode = self.effective_mode(subject).await?;
 
         // Fast path: an identical live registration answers even in read-only mode.
+        let mut parsed_once = None;
         if let Some(text) = request
             .schema
             .clone()
-            .filter(|_| !config.has_contract_defaults())
+            .filter(|_| !config.has_contract_defaults() && !live.is_empty())
         {
             let candidate = self
                 .candidate(
@@ -470,6 +470,7 @@ impl Registry {
                     })));
                 }
             }
+            parsed_once = Some(candidate);
         }
 
         if mode.is_read_only() {
@@ -504,16 +505,18 @@ impl Registry {
         };
         // Confluent 7.9 validates defaults of new schemas only when normalizing
         // (`avro.validate.defaults` is off by default); IMPORT skips validation.
-        let candidate = self
-            .candidate(
-                subject,
-                schema_type,
-                text,
-                references,
-                !import && normalize,
-                false,
-            )
-            .await?;
+        let validate = !import && normalize;
+        // The fast path's lenient parse serves when nothing stricter is needed: no default
+        // validation, and no references (which must now be live).
+        let reusable = parsed_once
+            .filter(|_| !validate && request.schema.is_some() && request.references.is_empty());
+        let candidate = match reusable {
+            Some(candidate) => candidate,
+            None => {
+                self.candidate(subject, schema_type, text, references, validate, false)
+                    .await?
+            }
+        };
         let text = if normalize {
             candidate.parsed.normalized()
         } else {

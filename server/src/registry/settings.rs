@@ -8,6 +8,7 @@ use accord_types::{Config, ConfigSettings, ConfigUpdateRequest};
 
 use super::subject::{GLOBAL_CONTEXT, QualifiedSubject, context_scope};
 use super::{Registry, RegistryError};
+use crate::store::ScopeSettings;
 
 /// The scope holding the cross-context defaults.
 fn global_default_scope() -> String {
@@ -130,27 +131,25 @@ pub(super) fn scope_of(subject: &QualifiedSubject) -> String {
 }
 
 impl Registry {
+    /// Configs and modes of every scope that decides a request about `subject`, in one
+    /// store round trip.
+    pub(super) async fn settings_of(
+        &self,
+        subject: &QualifiedSubject,
+    ) -> Result<ScopeSettings, RegistryError> {
+        let mut scopes = chain(subject);
+        if !scopes.iter().any(String::is_empty) {
+            scopes.push(String::new());
+        }
+        Ok(self.store.settings(&scopes).await?)
+    }
+
     /// The effective config of a subject (or of a context when the name is empty).
     pub async fn effective_config(
         &self,
         subject: &QualifiedSubject,
     ) -> Result<ConfigView, RegistryError> {
-        let mut merged = Config::default();
-        for scope in chain(subject) {
-            if let Some(config) = self.store.config(&scope).await? {
-                merge(&mut merged, &config);
-            }
-        }
-        let level = merged
-            .compatibility_level
-            .as_deref()
-            .and_then(|l| l.parse().ok())
-            .unwrap_or(CompatibilityLevel::Backward);
-        merged.compatibility_level = Some(level.as_str().to_owned());
-        Ok(ConfigView {
-            level,
-            config: merged,
-        })
+        Ok(config_from(&self.settings_of(subject).await?, subject))
     }
 
     /// `GET /config[/{s}]`: the scope's own config, or the effective one.
@@ -247,25 +246,12 @@ impl Registry {
 
     /// A global READONLY_OVERRIDE wins over every narrower mode.
     async fn override_mode(&self) -> Result<Option<Mode>, RegistryError> {
-        Ok(self
-            .store
-            .mode("")
-            .await?
-            .and_then(|m| Mode::parse(&m))
-            .filter(|m| *m == Mode::ReadOnlyOverride))
+        Ok(override_from(&self.store.settings(&[String::new()]).await?))
     }
 
     /// The effective mode of a subject.
     pub async fn effective_mode(&self, subject: &QualifiedSubject) -> Result<Mode, RegistryError> {
-        if let Some(mode) = self.override_mode().await? {
-            return Ok(mode);
-        }
-        for scope in chain(subject) {
-            if let Some(mode) = self.store.mode(&scope).await?.and_then(|m| Mode::parse(&m)) {
-                return Ok(mode);
-            }
-        }
-        Ok(Mode::ReadWrite)
+        Ok(mode_from(&self.settings_of(subject).await?, subject))
     }
 
     /// `GET /mode[/{s}]`.
@@ -407,16 +393,77 @@ impl Registry {
         if subject.name.is_empty() {
             return Ok(subject.clone());
         }
-        let alias = self
-            .store
-            .config(&subject.scope())
-            .await?
-            .and_then(|c| c.settings.alias);
-        Ok(match alias {
-            Some(alias) if !alias.is_empty() => subject.resolve_reference(&alias),
-            _ => subject.clone(),
-        })
+        let own = self.store.config(&subject.scope()).await?;
+        Ok(alias_target(own.as_ref(), subject))
     }
+
+    /// The subject a write addresses (after its alias) with its effective config and mode,
+    /// in one store round trip unless an alias redirects.
+    pub(super) async fn decide(
+        &self,
+        named: &QualifiedSubject,
+    ) -> Result<(QualifiedSubject, ConfigView, Mode), RegistryError> {
+        let mut settings = self.settings_of(named).await?;
+        let subject = if named.name.is_empty() {
+            named.clone()
+        } else {
+            alias_target(settings.configs.get(&named.scope()), named)
+        };
+        if subject != *named {
+            settings = self.settings_of(&subject).await?;
+        }
+        let config = config_from(&settings, &subject);
+        let mode = mode_from(&settings, &subject);
+        Ok((subject, config, mode))
+    }
+}
+
+/// Where an alias in the subject's own config points, or the subject itself.
+fn alias_target(own: Option<&Config>, subject: &QualifiedSubject) -> QualifiedSubject {
+    match own.and_then(|c| c.settings.alias.as_deref()) {
+        Some(alias) if !alias.is_empty() => subject.resolve_reference(alias),
+        _ => subject.clone(),
+    }
+}
+
+/// The effective config of `subject` from its scopes' settings.
+fn config_from(settings: &ScopeSettings, subject: &QualifiedSubject) -> ConfigView {
+    let mut merged = Config::default();
+    for scope in chain(subject) {
+        if let Some(config) = settings.configs.get(&scope) {
+            merge(&mut merged, config);
+        }
+    }
+    let level = merged
+        .compatibility_level
+        .as_deref()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(CompatibilityLevel::Backward);
+    merged.compatibility_level = Some(level.as_str().to_owned());
+    ConfigView {
+        level,
+        config: merged,
+    }
+}
+
+/// A global READONLY_OVERRIDE, if set.
+fn override_from(settings: &ScopeSettings) -> Option<Mode> {
+    settings
+        .modes
+        .get("")
+        .and_then(|m| Mode::parse(m))
+        .filter(|m| *m == Mode::ReadOnlyOverride)
+}
+
+/// The effective mode of `subject` from its scopes' settings.
+fn mode_from(settings: &ScopeSettings, subject: &QualifiedSubject) -> Mode {
+    if let Some(mode) = override_from(settings) {
+        return mode;
+    }
+    chain(subject)
+        .iter()
+        .find_map(|scope| settings.modes.get(scope).and_then(|m| Mode::parse(m)))
+        .unwrap_or(Mode::ReadWrite)
 }
 
 /// Fills unset fields of `over` from `under`.

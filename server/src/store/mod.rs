@@ -208,6 +208,52 @@ pub enum Deleted {
     Include,
 }
 
+/// Stored configs and modes of a few scopes, read together (one round trip per request).
+#[derive(Debug, Clone, Default)]
+pub struct ScopeSettings {
+    /// Config per scope that has one.
+    pub configs: std::collections::HashMap<String, Config>,
+    /// Mode per scope that has one.
+    pub modes: std::collections::HashMap<String, String>,
+}
+
+/// Reads configs and modes of up to [`SETTINGS_SCOPES`] scopes; both dialects accept it.
+pub(crate) const SETTINGS_SQL: &str = "SELECT scope, body, NULL AS mode FROM configs \
+     WHERE scope IN ($1, $2, $3, $4) \
+     UNION ALL SELECT scope, NULL AS body, mode FROM modes WHERE scope IN ($1, $2, $3, $4)";
+
+/// How many scopes [`SETTINGS_SQL`] takes; a request never needs more (subject, context or
+/// global, `:.__GLOBAL:`, and global for READONLY_OVERRIDE).
+pub(crate) const SETTINGS_SCOPES: usize = 4;
+
+impl ScopeSettings {
+    /// Adds one row of [`SETTINGS_SQL`].
+    pub(crate) fn add(
+        &mut self,
+        scope: String,
+        body: Option<String>,
+        mode: Option<String>,
+    ) -> Result<(), StoreError> {
+        if let Some(body) = body {
+            let config =
+                serde_json::from_str(&body).map_err(|e| StoreError::Backend(Box::new(e)))?;
+            self.configs.insert(scope.clone(), config);
+        }
+        if let Some(mode) = mode {
+            self.modes.insert(scope, mode);
+        }
+        Ok(())
+    }
+
+    /// The scopes padded to exactly [`SETTINGS_SCOPES`] bind values.
+    pub(crate) fn binds(scopes: &[String]) -> Vec<String> {
+        let mut binds: Vec<String> = scopes.iter().take(SETTINGS_SCOPES).cloned().collect();
+        let pad = binds.first().cloned().unwrap_or_default();
+        binds.resize(SETTINGS_SCOPES, pad);
+        binds
+    }
+}
+
 /// The storage backend.
 #[async_trait]
 pub trait Store: Send + Sync + fmt::Debug {
@@ -275,6 +321,9 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// Removes the config of a scope; returns what was there.
     async fn delete_config(&self, scope: &str) -> Result<Option<Config>, StoreError>;
+
+    /// Configs and modes of up to four scopes at once.
+    async fn settings(&self, scopes: &[String]) -> Result<ScopeSettings, StoreError>;
 
     /// The stored mode of a scope.
     async fn mode(&self, scope: &str) -> Result<Option<String>, StoreError>;

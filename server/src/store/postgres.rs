@@ -47,8 +47,8 @@ use sqlx::{ConnectOptions, Connection, Executor, PgConnection, Row};
 use tokio::sync::broadcast;
 
 use super::{
-    Eviction, NewVersion, Referrer, Registered, SchemaRow, Store, StoreError, SubjectRow,
-    SubjectState, Usage, VersionRow,
+    Eviction, NewVersion, Referrer, Registered, SchemaRow, ScopeSettings, Store, StoreError,
+    SubjectRow, SubjectState, Usage, VersionRow,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -929,6 +929,22 @@ impl Store for PostgresStore {
             serde_json::from_str(&body).map_err(json_err)
         })
         .transpose()
+    }
+
+    async fn settings(&self, scopes: &[String]) -> Result<ScopeSettings, StoreError> {
+        let mut query = sqlx::query(super::SETTINGS_SQL);
+        for scope in ScopeSettings::binds(scopes) {
+            query = query.bind(scope);
+        }
+        let mut settings = ScopeSettings::default();
+        for row in query.fetch_all(&self.pool).await? {
+            settings.add(
+                row.try_get("scope")?,
+                row.try_get("body")?,
+                row.try_get("mode")?,
+            )?;
+        }
+        Ok(settings)
     }
 
     async fn mode(&self, scope: &str) -> Result<Option<String>, StoreError> {

@@ -40,6 +40,18 @@ message Address {
 }
 """
 
+# Imports Confluent's own files, which the registry must know without their being registered.
+CONFLUENT_PROTO = """syntax = "proto3";
+package accord.interop;
+
+import "confluent/meta.proto";
+import "confluent/type/decimal.proto";
+
+message Price {
+  confluent.type.Decimal amount = 1 [(confluent.field_meta).params = {key: "precision", value: "10"}];
+}
+"""
+
 USERS_TOPIC = "py-proto-users"
 EVENTS_TOPIC = "py-proto-events"
 ORDERS_TOPIC = "py-proto-orders"
@@ -59,7 +71,7 @@ def expect_equal(got, want, what):
 
 
 def framed(data):
-    """The schema id and the message-index path of a payload framed with the magic byte 0."""
+    """The schema id of a payload framed with the magic byte 0."""
     expect(isinstance(data, bytes) and len(data) > 5, "expected framed bytes, got %r" % (data,))
     expect_equal(data[0], 0, "magic byte")
     return int.from_bytes(data[1:5], "big")
@@ -227,6 +239,33 @@ class Checks:
         expect_equal(self.deserializer(Event)(data, ctx), event, "deserialized message")
         return "id %d" % schema_id
 
+    def round_trip_well_known_registered(self):
+        """skip.known.types off: the serializer registers google/protobuf/timestamp.proto as a subject of its own."""
+        topic = EVENTS_TOPIC + "-known"
+        ctx = SerializationContext(topic, MessageField.VALUE)
+        event = Event(kind="logout")
+        event.at.seconds = 1_700_000_100
+        data = self.serializer(Event, **{"auto.register.schemas": True, "skip.known.types": False})(event, ctx)
+        schema_id = framed(data)
+        timestamp = "google/protobuf/timestamp.proto"
+        expect_equal(self.new_client().get_versions(timestamp), [1], "versions of the registered well-known file")
+        latest = self.new_client().get_latest_version(topic + "-value")
+        expect_equal((latest.version, latest.schema_id), (1, schema_id), "latest version and id vs the frame")
+        references = [(ref.name, ref.subject, ref.version) for ref in latest.schema.references or []]
+        expect_equal(references, [(timestamp, timestamp, 1)], "references of the registered version")
+        expect_equal(self.deserializer(Event)(data, ctx), event, "deserialized message")
+        return "id %d" % schema_id
+
+    def confluent_imports(self):
+        """confluent/meta.proto and confluent/type/decimal.proto are built in, like google/protobuf/*."""
+        schema = Schema(CONFLUENT_PROTO, "PROTOBUF")
+        schema_id = self.client.register_schema("py-proto-decimal-value", schema)
+        registered = self.new_client().get_latest_version("py-proto-decimal-value")
+        expect_equal((registered.schema_id, registered.schema.references or []), (schema_id, []), "id and references")
+        found = self.new_client().lookup_schema("py-proto-decimal-value", schema)
+        expect_equal(found.schema_id, schema_id, "lookup of the registered content")
+        return "id %d" % schema_id
+
     def register_dependency(self):
         schema_id = self.client.register_schema(ADDRESS_FILE, Schema(ADDRESS_PROTO, "PROTOBUF"))
         self.ids["address"] = schema_id
@@ -290,9 +329,14 @@ def main():
         ("get_version / get_schema with format=serialized", checks.serialized_format),
         ("ProtobufSerializer -> ProtobufDeserializer (lookup, auto.register.schemas off)", checks.round_trip_lookup),
         ("ProtobufSerializer -> ProtobufDeserializer (google/protobuf/timestamp.proto)", checks.round_trip_well_known),
+        ("ProtobufSerializer -> ProtobufDeserializer (skip.known.types off)", checks.round_trip_well_known_registered),
+        ("register_schema (confluent/meta.proto and confluent/type/decimal.proto imports)", checks.confluent_imports),
         ("register_schema (.proto text of the dependency under its import path)", checks.register_dependency),
         ("ProtobufSerializer -> ProtobufDeserializer (import of a registered subject)", checks.round_trip_reference),
-        ("ProtobufSerializer -> ProtobufDeserializer (reference, use.latest.version)", checks.round_trip_reference_use_latest),
+        (
+            "ProtobufSerializer -> ProtobufDeserializer (reference, use.latest.version)",
+            checks.round_trip_reference_use_latest,
+        ),
         ("register_schema and lookup_schema (.proto text with a reference)", checks.hand_registered_reference),
     ]
     for name, check in plan:
