@@ -254,9 +254,35 @@ impl ScopeSettings {
     }
 }
 
+/// Configs and modes per scope; its SQL is the same in both dialects, so one implementation
+/// is stamped into each backend by [`settings_impl`].
+#[async_trait]
+pub trait Settings: Send + Sync {
+    /// The stored config of a scope.
+    async fn config(&self, scope: &str) -> Result<Option<Config>, StoreError>;
+
+    /// Stores the config of a scope.
+    async fn set_config(&self, scope: &str, config: &Config) -> Result<(), StoreError>;
+
+    /// Every scope that has a stored config.
+    async fn config_scopes(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Removes the config of a scope; returns what was there.
+    async fn delete_config(&self, scope: &str) -> Result<Option<Config>, StoreError>;
+
+    /// Configs and modes of up to four scopes at once.
+    async fn settings(&self, scopes: &[String]) -> Result<ScopeSettings, StoreError>;
+
+    /// The stored mode of a scope.
+    async fn mode(&self, scope: &str) -> Result<Option<String>, StoreError>;
+
+    /// Stores the mode of a scope.
+    async fn set_mode(&self, scope: &str, mode: &str) -> Result<(), StoreError>;
+}
+
 /// The storage backend.
 #[async_trait]
-pub trait Store: Send + Sync + fmt::Debug {
+pub trait Store: Settings + fmt::Debug {
     /// A schema by id in a context.
     async fn schema(&self, context: &str, id: i32) -> Result<Option<SchemaRow>, StoreError>;
 
@@ -310,27 +336,6 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Removes a context that holds no versions; false if it did not exist.
     async fn delete_context(&self, context: &str) -> Result<bool, StoreError>;
 
-    /// The stored config of a scope.
-    async fn config(&self, scope: &str) -> Result<Option<Config>, StoreError>;
-
-    /// Stores the config of a scope.
-    async fn set_config(&self, scope: &str, config: &Config) -> Result<(), StoreError>;
-
-    /// Every scope that has a stored config.
-    async fn config_scopes(&self) -> Result<Vec<String>, StoreError>;
-
-    /// Removes the config of a scope; returns what was there.
-    async fn delete_config(&self, scope: &str) -> Result<Option<Config>, StoreError>;
-
-    /// Configs and modes of up to four scopes at once.
-    async fn settings(&self, scopes: &[String]) -> Result<ScopeSettings, StoreError>;
-
-    /// The stored mode of a scope.
-    async fn mode(&self, scope: &str) -> Result<Option<String>, StoreError>;
-
-    /// Stores the mode of a scope.
-    async fn set_mode(&self, scope: &str, mode: &str) -> Result<(), StoreError>;
-
     /// Removes the mode of a scope (and, with `prefix`, of every scope starting with it);
     /// returns the mode that was stored at exactly `scope`.
     async fn delete_mode(
@@ -348,3 +353,88 @@ pub trait Store: Send + Sync + fmt::Debug {
         None
     }
 }
+
+/// Implements [`Settings`] for a backend with a `pool` field (`sqlx` generic bounds over
+/// `Database` would outweigh the code). The backend's module must have `json_err`,
+/// `sqlx::Row`, `Config` and `ScopeSettings` in scope.
+macro_rules! settings_impl {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl super::Settings for $store {
+            async fn config(&self, scope: &str) -> Result<Option<Config>, StoreError> {
+                let row = sqlx::query("SELECT body FROM configs WHERE scope = $1")
+                    .bind(scope)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|r| {
+                    let body: String = r.try_get("body")?;
+                    serde_json::from_str(&body).map_err(json_err)
+                })
+                .transpose()
+            }
+            async fn set_config(&self, scope: &str, config: &Config) -> Result<(), StoreError> {
+                let body = serde_json::to_string(config).map_err(json_err)?;
+                sqlx::query(
+                    "INSERT INTO configs (scope, body) VALUES ($1, $2) \
+                     ON CONFLICT (scope) DO UPDATE SET body = excluded.body",
+                )
+                .bind(scope)
+                .bind(body)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+            async fn config_scopes(&self) -> Result<Vec<String>, StoreError> {
+                let rows = sqlx::query("SELECT scope FROM configs ORDER BY scope")
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|r| Ok(r.try_get("scope")?)).collect()
+            }
+            async fn delete_config(&self, scope: &str) -> Result<Option<Config>, StoreError> {
+                let row = sqlx::query("DELETE FROM configs WHERE scope = $1 RETURNING body")
+                    .bind(scope)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|r| {
+                    let body: String = r.try_get("body")?;
+                    serde_json::from_str(&body).map_err(json_err)
+                })
+                .transpose()
+            }
+            async fn settings(&self, scopes: &[String]) -> Result<ScopeSettings, StoreError> {
+                let mut query = sqlx::query(super::SETTINGS_SQL);
+                for scope in ScopeSettings::binds(scopes) {
+                    query = query.bind(scope);
+                }
+                let mut settings = ScopeSettings::default();
+                for row in query.fetch_all(&self.pool).await? {
+                    settings.add(
+                        row.try_get("scope")?,
+                        row.try_get("body")?,
+                        row.try_get("mode")?,
+                    )?;
+                }
+                Ok(settings)
+            }
+            async fn mode(&self, scope: &str) -> Result<Option<String>, StoreError> {
+                let row = sqlx::query("SELECT mode FROM modes WHERE scope = $1")
+                    .bind(scope)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|r| Ok(r.try_get("mode")?)).transpose()
+            }
+            async fn set_mode(&self, scope: &str, mode: &str) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
+                     ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode",
+                )
+                .bind(scope)
+                .bind(mode)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use settings_impl;

@@ -629,6 +629,8 @@ fn parse_eviction(payload: &str) -> Option<Eviction> {
     })
 }
 
+super::settings_impl!(PostgresStore);
+
 #[async_trait]
 impl Store for PostgresStore {
     async fn schema(&self, context: &str, id: i32) -> Result<Option<SchemaRow>, StoreError> {
@@ -885,86 +887,6 @@ impl Store for PostgresStore {
             .await?;
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
-    }
-
-    async fn config(&self, scope: &str) -> Result<Option<Config>, StoreError> {
-        let row = sqlx::query("SELECT body FROM configs WHERE scope = $1")
-            .bind(scope)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| {
-            let body: String = r.try_get("body")?;
-            serde_json::from_str(&body).map_err(json_err)
-        })
-        .transpose()
-    }
-
-    async fn set_config(&self, scope: &str, config: &Config) -> Result<(), StoreError> {
-        let body = serde_json::to_string(config).map_err(json_err)?;
-        sqlx::query(
-            "INSERT INTO configs (scope, body) VALUES ($1, $2) \
-             ON CONFLICT (scope) DO UPDATE SET body = excluded.body",
-        )
-        .bind(scope)
-        .bind(body)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn config_scopes(&self) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("SELECT scope FROM configs ORDER BY scope")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| Ok(r.try_get("scope")?)).collect()
-    }
-
-    async fn delete_config(&self, scope: &str) -> Result<Option<Config>, StoreError> {
-        let row = sqlx::query("DELETE FROM configs WHERE scope = $1 RETURNING body")
-            .bind(scope)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| {
-            let body: String = r.try_get("body")?;
-            serde_json::from_str(&body).map_err(json_err)
-        })
-        .transpose()
-    }
-
-    async fn settings(&self, scopes: &[String]) -> Result<ScopeSettings, StoreError> {
-        let mut query = sqlx::query(super::SETTINGS_SQL);
-        for scope in ScopeSettings::binds(scopes) {
-            query = query.bind(scope);
-        }
-        let mut settings = ScopeSettings::default();
-        for row in query.fetch_all(&self.pool).await? {
-            settings.add(
-                row.try_get("scope")?,
-                row.try_get("body")?,
-                row.try_get("mode")?,
-            )?;
-        }
-        Ok(settings)
-    }
-
-    async fn mode(&self, scope: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT mode FROM modes WHERE scope = $1")
-            .bind(scope)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok(r.try_get("mode")?)).transpose()
-    }
-
-    async fn set_mode(&self, scope: &str, mode: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
-             ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode",
-        )
-        .bind(scope)
-        .bind(mode)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     async fn delete_mode(
