@@ -557,3 +557,56 @@ fn read_all(mut file: File) -> String {
         .expect("read a captured output");
     String::from_utf8_lossy(&bytes).into_owned()
 }
+
+/// How long an interop client's `setup.sh` and then its script may run.
+#[derive(Clone, Copy, Debug)]
+pub struct InteropTimeouts {
+    /// For `setup.sh`, which may download and install the client on a cold run.
+    pub setup: Duration,
+    /// For the script against the server.
+    pub script: Duration,
+}
+
+/// Runs one interop client script of `tests/interop/{client}/` against a fresh server.
+///
+/// First `setup.sh` of that folder installs (or reuses) the client. The tests of one client run in parallel processes
+/// and share one installation: `flock` on setup.sh makes the second wait while the first installs it, instead of both
+/// installing into the same folder at once. Then `start_server` starts the server, and `command` builds the script's
+/// command from the folder, setup.sh's result and the server; its stdout is printed. Panics with setup.sh's output, or
+/// with the script's stderr and the server's, when either fails.
+pub fn run_interop_script(
+    client: &str,
+    script: &str,
+    timeouts: InteropTimeouts,
+    start_server: impl FnOnce() -> TestServer,
+    command: impl FnOnce(&Path, &Finished, &TestServer) -> Command,
+) {
+    let dir = workspace_root().join("tests/interop").join(client);
+    let setup = run_bounded(
+        Command::new("flock")
+            .arg(dir.join("setup.sh"))
+            .arg("bash")
+            .arg(dir.join("setup.sh"))
+            .current_dir(&dir),
+        timeouts.setup,
+    );
+    assert!(
+        setup.success(),
+        "tests/interop/{client}/setup.sh failed: {}",
+        setup.describe()
+    );
+
+    let server = start_server();
+    let run = run_bounded(&mut command(&dir, &setup, &server), timeouts.script);
+    println!("{}", run.stdout);
+    let status = match run.status {
+        Some(status) => status.to_string(),
+        None => format!("killed after {:?}", timeouts.script),
+    };
+    assert!(
+        run.success(),
+        "{script} failed ({status}); its output is above\n--- its stderr ---\n{}\n--- server stderr ---\n{}",
+        run.stderr,
+        server.stderr()
+    );
+}

@@ -25,6 +25,24 @@ fn read(relative: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+/// A file under `fixtures/`.
+fn fixture(name: &str) -> String {
+    read(&format!("{DIR}/fixtures/{name}"))
+}
+
+/// The lines, each ending in a newline.
+fn lines(lines: &[&str]) -> String {
+    lines.join("\n") + "\n"
+}
+
+/// Reads `schema` back from its serialized descriptor and checks nothing changed.
+fn assert_descriptor_round_trip_unchanged(schema: &ProtobufSchema) -> ProtobufSchema {
+    let back = parse(&schema.serialized(), &[]).unwrap();
+    let (changes, compatible) = describe_differences(schema, &back);
+    assert!(changes.is_empty() && compatible, "{changes:?}");
+    back
+}
+
 fn options() -> ParseOptions {
     ParseOptions {
         validate: true,
@@ -40,7 +58,7 @@ fn parse(text: &str, references: &[Reference]) -> Result<ProtobufSchema, SchemaE
 fn schema_text(value: &str) -> String {
     if value.ends_with(".proto") {
         let base = value.rsplit('/').next().unwrap_or(value);
-        read(&format!("{DIR}/fixtures/{base}"))
+        fixture(base)
     } else {
         value.to_owned()
     }
@@ -130,8 +148,8 @@ fn confluent_diff_examples() {
 
 #[test]
 fn fixture_test_proto_to_test_proto2() {
-    let original = parse(&read(&format!("{DIR}/fixtures/TestProto.proto")), &[]).unwrap();
-    let update = parse(&read(&format!("{DIR}/fixtures/TestProto2.proto")), &[]).unwrap();
+    let original = parse(&fixture("TestProto.proto"), &[]).unwrap();
+    let update = parse(&fixture("TestProto2.proto"), &[]).unwrap();
     let (changes, compatible) = describe_differences(&original, &update);
     // Confluent's test checks that these two are reported; the fixtures' packages differ too.
     for expected in [
@@ -152,7 +170,7 @@ fn fixtures_are_compatible_with_themselves_and_canonical_is_stable() {
         "DecimalValue.proto",
         "DecimalValue2.proto",
     ] {
-        let text = read(&format!("{DIR}/fixtures/{name}"));
+        let text = fixture(name);
         let schema = parse(&text, &[]).unwrap_or_else(|e| panic!("{name}: {e}"));
         let (changes, compatible) = describe_differences(&schema, &schema);
         assert!(changes.is_empty() && compatible, "{name}: {changes:?}");
@@ -168,14 +186,14 @@ fn same_message_name_resolves_index_zero_to_its_own_message() {
     let references = [
         Reference {
             name: "TestProto.proto".into(),
-            text: read(&format!("{DIR}/fixtures/TestProto.proto")),
+            text: fixture("TestProto.proto"),
         },
         Reference {
             name: "TestProto2.proto".into(),
-            text: read(&format!("{DIR}/fixtures/TestProto2.proto")),
+            text: fixture("TestProto2.proto"),
         },
     ];
-    let text = read(&format!("{DIR}/fixtures/SameMessageName.proto"));
+    let text = fixture("SameMessageName.proto");
     let schema = parse(&text, &references).unwrap();
     let name = message_full_name(&schema, &[0]).unwrap();
     let own_package = schema.file.package.clone().unwrap_or_default();
@@ -271,7 +289,7 @@ fn fixtures_survive_a_descriptor_round_trip() {
         "NestedTestProto.proto",
         "NestedNoMapTestProto.proto",
     ] {
-        let schema = parse(&read(&format!("{DIR}/fixtures/{name}")), &[]).unwrap();
+        let schema = parse(&fixture(name), &[]).unwrap();
         let serialized = schema.serialized();
         let back = parse(&serialized, &[]).unwrap_or_else(|e| panic!("{name}: {e}"));
         // Confluent: the canonical text of NestedNoMapTestProto (one range per `reserved`)
@@ -308,17 +326,14 @@ fn descriptor_to_text_prints_the_canonical_text() {
 /// canonical string through a descriptor round trip and is compatible with itself.
 #[test]
 fn decimal_value2_descriptor_round_trip_keeps_custom_options() {
-    let schema = parse(&read(&format!("{DIR}/fixtures/DecimalValue2.proto")), &[]).unwrap();
-    let back = parse(&schema.serialized(), &[]).unwrap();
+    let schema = parse(&fixture("DecimalValue2.proto"), &[]).unwrap();
+    let back = assert_descriptor_round_trip_unchanged(&schema);
     assert_eq!(back.canonical(), schema.canonical());
     assert_eq!(back.normalized(), schema.normalized());
-    let (changes, compatible) = describe_differences(&schema, &back);
-    assert!(changes.is_empty() && compatible, "{changes:?}");
 }
 
 #[test]
 fn printing_details_of_confluents_current_printer() {
-    let lines = |lines: &[&str]| lines.join("\n") + "\n";
     let text = lines(&[
         "syntax = \"proto2\";",
         "package p;",
@@ -437,14 +452,11 @@ fn printing_details_of_confluents_current_printer() {
             "}",
         ])
     );
-    let back = parse(&schema.serialized(), &[]).unwrap();
-    let (changes, compatible) = describe_differences(&schema, &back);
-    assert!(changes.is_empty() && compatible, "{changes:?}");
+    assert_descriptor_round_trip_unchanged(&schema);
 }
 
 #[test]
 fn normalizing_names_and_merges_resolvable_extension_options() {
-    let lines = |lines: &[&str]| lines.join("\n") + "\n";
     let text = lines(&[
         "syntax = \"proto3\";",
         "import \"confluent/meta.proto\";",

@@ -3,8 +3,8 @@
 //! a fetch); references given as data, `$id`s and recursive schemas work; LENIENT is honoured.
 
 use accord_compat::{
-    CheckOptions, CompatibilityLevel, CompatibilityPolicy, ParsedSchema, Reference, SchemaError,
-    SchemaType, check,
+    CheckOptions, CompatReport, CompatibilityLevel, CompatibilityPolicy, ParsedSchema, Reference,
+    SchemaError, SchemaType, check,
 };
 
 use crate::common::options;
@@ -34,10 +34,9 @@ const LENIENT: CheckOptions = CheckOptions {
     policy: CompatibilityPolicy::Lenient,
 };
 
-fn rules(level: CompatibilityLevel, new: &str, old: &str, options: &CheckOptions) -> Vec<String> {
-    let new = json(new, &[]).expect("new parses");
-    let old = json(old, &[]).expect("old parses");
-    check(level, &new, &[&old], options)
+/// Every violation of `report` as `RULE path`.
+fn rule_paths(report: &CompatReport) -> Vec<String> {
+    report
         .incompatibilities
         .iter()
         .flat_map(|i| {
@@ -46,6 +45,12 @@ fn rules(level: CompatibilityLevel, new: &str, old: &str, options: &CheckOptions
                 .map(|v| format!("{} {}", v.rule, v.path))
         })
         .collect()
+}
+
+fn rules(level: CompatibilityLevel, new: &str, old: &str, options: &CheckOptions) -> Vec<String> {
+    let new = json(new, &[]).expect("new parses");
+    let old = json(old, &[]).expect("old parses");
+    rule_paths(&check(level, &new, &[&old], options))
 }
 
 #[test]
@@ -230,15 +235,7 @@ fn references_given_as_data_resolve_and_are_compared() {
     let old = json(text, &old_refs).expect("old parses");
     let new = json(text, &new_refs).expect("new parses");
     let report = check(CompatibilityLevel::Backward, &new, &[&old], &STRICT);
-    let found: Vec<String> = report
-        .incompatibilities
-        .iter()
-        .flat_map(|i| {
-            i.violations
-                .iter()
-                .map(|v| format!("{} {}", v.rule, v.path))
-        })
-        .collect();
+    let found = rule_paths(&report);
     assert_eq!(found, vec!["TYPE_CHANGED #/properties/c/properties/id"]);
     // A fragment into a reference, and a reference named by its absolute URI.
     let refs = [reference(

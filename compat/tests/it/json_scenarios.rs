@@ -8,10 +8,10 @@ use std::collections::HashMap;
 
 use accord_compat::{CompatibilityLevel, ParsedSchema, Reference, SchemaType};
 
-use crate::common::{Outcomes, confluent_messages, options, same, shared_json, strings};
+use crate::common::{
+    Outcomes, Scenario, confluent_messages, options, posted_text, recorded_scenarios, same, strings,
+};
 
-const SCENARIOS: &str = "conformance/data/scenarios.json";
-const GOLDEN: &str = "conformance/data/golden.json";
 const NAMES: &[&str] = &[
     "reg-json-invalid",
     "reg-json-valid",
@@ -36,28 +36,15 @@ fn subject_of(path: &str) -> String {
 
 #[test]
 fn json_scenario_steps_match_confluent() {
-    let scenarios = shared_json(SCENARIOS);
-    let golden = shared_json(GOLDEN);
     let mut outcomes = Outcomes::new("recorded scenarios (json schemas and verbose compatibility)");
-    for scenario in scenarios.as_array().into_iter().flatten() {
-        let name = scenario["name"].as_str().unwrap_or_default();
-        if !NAMES.contains(&name) {
-            continue;
-        }
-        let responses = golden[name].as_array().cloned().unwrap_or_default();
+    for Scenario { name, steps } in recorded_scenarios(NAMES) {
         // Registered JSON texts by subject (versions in order), and each subject's level.
         let mut registered: HashMap<String, Vec<String>> = HashMap::new();
         let mut levels: HashMap<String, CompatibilityLevel> = HashMap::new();
         let mut posted: Vec<ParsedSchema> = Vec::new();
         // Subjects whose config says `normalize: true`.
         let mut normalizing: Vec<String> = Vec::new();
-        for (i, (step, response)) in scenario["steps"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .zip(&responses)
-            .enumerate()
-        {
+        for (i, (step, response)) in steps.iter().enumerate() {
             let id = format!("{name}#{i}");
             let path = step["p"].as_str().unwrap_or_default();
             let subject = subject_of(path);
@@ -161,25 +148,12 @@ fn json_scenario_steps_match_confluent() {
             outcomes.record(id, outcome);
         }
         // Every text a GET returned is the text of a schema posted in the scenario.
-        for (i, (step, response)) in scenario["steps"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .zip(&responses)
-            .enumerate()
-        {
+        for (i, (step, response)) in steps.iter().enumerate() {
             if step["m"] != "GET" || response["body"]["schemaType"] != "JSON" {
                 continue;
             }
             let text = response["body"]["schema"].as_str().unwrap_or_default();
-            let outcome = if posted
-                .iter()
-                .any(|s| s.canonical() == text || s.normalized() == text)
-            {
-                Ok(())
-            } else {
-                Err(format!("returned text {text:?} is no posted schema's text"))
-            };
+            let outcome = posted_text(&posted, text);
             outcomes.record(format!("{name}#{i}"), outcome);
         }
     }

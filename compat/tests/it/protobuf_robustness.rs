@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use accord_compat::{CompatibilityLevel, ParseOptions, Reference, SchemaError, SchemaType, check};
 
 use crate::common::STRICT;
-use crate::protobuf_library::protobuf;
+use crate::common::protobuf;
 
 fn rejected(text: &str, references: &[Reference]) -> String {
     match protobuf(text, references) {

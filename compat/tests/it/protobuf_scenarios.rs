@@ -5,11 +5,8 @@
 
 use accord_compat::ParsedSchema;
 
-use crate::common::{Outcomes, shared_json};
-use crate::protobuf_library::protobuf;
+use crate::common::{Outcomes, Scenario, posted_text, protobuf, recorded_scenarios};
 
-const SCENARIOS: &str = "conformance/data/scenarios.json";
-const GOLDEN: &str = "conformance/data/golden.json";
 const NAMES: &[&str] = &[
     "reg-proto-valid",
     "reg-proto",
@@ -22,23 +19,10 @@ const EXPECTED_DIFFERENCES: &[(&str, &str)] = &[];
 
 #[test]
 fn protobuf_scenario_texts_match_confluent() {
-    let scenarios = shared_json(SCENARIOS);
-    let golden = shared_json(GOLDEN);
     let mut outcomes = Outcomes::new("recorded scenarios (protobuf texts)");
-    for scenario in scenarios.as_array().into_iter().flatten() {
-        let name = scenario["name"].as_str().unwrap_or_default();
-        if !NAMES.contains(&name) {
-            continue;
-        }
-        let responses = golden[name].as_array().cloned().unwrap_or_default();
+    for Scenario { name, steps } in recorded_scenarios(NAMES) {
         let mut posted: Vec<ParsedSchema> = Vec::new();
-        for (i, (step, response)) in scenario["steps"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .zip(&responses)
-            .enumerate()
-        {
+        for (i, (step, response)) in steps.iter().enumerate() {
             let id = format!("{name}#{i}");
             let path = step["p"].as_str().unwrap_or_default();
             let status = response["status"].as_u64().unwrap_or_default();
@@ -89,16 +73,7 @@ fn protobuf_scenario_texts_match_confluent() {
                 if texts.is_empty() {
                     continue;
                 }
-                let outcome = texts.iter().try_for_each(|text| {
-                    if posted
-                        .iter()
-                        .any(|s| s.canonical() == *text || s.normalized() == *text)
-                    {
-                        Ok(())
-                    } else {
-                        Err(format!("returned text {text:?} is no posted schema's text"))
-                    }
-                });
+                let outcome = texts.iter().try_for_each(|text| posted_text(&posted, text));
                 outcomes.record(id, outcome);
             }
         }

@@ -6,8 +6,6 @@
 // The registry must be fresh and disposable: the checks create subjects named node-json-*.
 // The serdes run with their default subject name strategy (ASSOCIATED, falling back to the topic name).
 
-import { isDeepStrictEqual } from 'node:util';
-
 import {
   JsonDeserializer,
   JsonSerializer,
@@ -16,11 +14,9 @@ import {
   SerializationError,
 } from '@confluentinc/schemaregistry';
 
-const url = process.argv[2];
-if (!url) {
-  console.error('usage: node json_roundtrip.mjs <registry URL>');
-  process.exit(2);
-}
+import { expect, expectEqual, framedId, registryUrl, runPlan } from './common.mjs';
+
+const url = registryUrl('json_roundtrip.mjs');
 
 const ADDRESS_REF = 'address.json';
 const ADDRESS = {
@@ -42,31 +38,9 @@ const USERS_TOPIC = 'node-json-users';
 const ADDRESS_SUBJECT = 'node-json-address';
 const CUSTOMERS_TOPIC = 'node-json-customers';
 
-class CheckFailed extends Error {}
-
-function expect(condition, message) {
-  if (!condition) {
-    throw new CheckFailed(message);
-  }
-}
-
-function expectEqual(got, want, what) {
-  expect(
-    isDeepStrictEqual(got, want),
-    `${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
-  );
-}
-
 /** A client with empty caches, so that a call really reaches the server; no retries, so that a 5xx shows. */
 function newClient() {
   return new SchemaRegistryClient({ baseURLs: [url], maxRetries: 0, cacheCapacity: 1000 });
-}
-
-/** The schema id of a payload framed with the magic byte 0. */
-function framedId(data) {
-  expect(Buffer.isBuffer(data) && data.length > 5, `expected framed bytes, got ${JSON.stringify(data)}`);
-  expectEqual(data[0], 0, 'magic byte');
-  return data.readUInt32BE(1);
 }
 
 const ids = {};
@@ -143,20 +117,4 @@ const plan = [
   ['register (JSON schema with a reference)', registerWithReference],
   ['JsonSerializer -> JsonDeserializer (reference, useLatestVersion)', roundTripUseLatest],
 ];
-for (const [name, check] of plan) {
-  let detail;
-  try {
-    detail = await check();
-  } catch (err) {
-    if (err instanceof CheckFailed) {
-      console.log(`FAIL ${name}: ${err.message}`);
-    } else {
-      const response = err?.response?.data ? ` (response: ${JSON.stringify(err.response.data)})` : '';
-      console.log(`FAIL ${name}: ${err?.name}: ${err?.message}${response}`);
-      console.error(err);
-    }
-    process.exit(1);
-  }
-  console.log(`ok   ${name}${detail ? `: ${detail}` : ''}`);
-}
-console.log(`all ${plan.length} checks passed`);
+await runPlan(plan);

@@ -8,17 +8,13 @@
 // register() first calls GET /config/{subject} and takes a 404 as "first registration", after which it sets the
 // subject's compatibility with PUT /config/{subject}; decode() parses the text GET /schemas/ids/{id} returns.
 
-import { isDeepStrictEqual } from 'node:util';
-
 import kafkajsRegistry from '@kafkajs/confluent-schema-registry';
+
+import { expect, expectEqual, framedId, registryUrl, runPlan } from './common.mjs';
 
 const { SchemaRegistry, SchemaType } = kafkajsRegistry;
 
-const url = process.argv[2];
-if (!url) {
-  console.error('usage: node kafkajs_protobuf.mjs <registry URL>');
-  process.exit(2);
-}
+const url = registryUrl('kafkajs_protobuf.mjs');
 
 const USER_PROTO = `syntax = "proto3";
 package accord.kafkajs;
@@ -70,21 +66,6 @@ const USERS_SUBJECT = 'kafkajs-proto-users-value';
 const ADDRESS_SUBJECT = 'kafkajs-proto-address';
 const ORDERS_SUBJECT = 'kafkajs-proto-orders-value';
 
-class CheckFailed extends Error {}
-
-function expect(condition, message) {
-  if (!condition) {
-    throw new CheckFailed(message);
-  }
-}
-
-function expectEqual(got, want, what) {
-  expect(
-    isDeepStrictEqual(got, want),
-    `${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
-  );
-}
-
 /** A client with empty caches, so that a call really reaches the server. */
 function newRegistry() {
   return new SchemaRegistry({ host: url, retry: { retries: 0 } });
@@ -94,13 +75,6 @@ function newRegistry() {
 async function getJson(path) {
   const response = await fetch(`${url}${path}`);
   return { status: response.status, body: await response.json() };
-}
-
-/** The schema id of a payload framed with the magic byte 0. */
-function framedId(data) {
-  expect(Buffer.isBuffer(data) && data.length > 5, `expected framed bytes, got ${JSON.stringify(data)}`);
-  expectEqual(data[0], 0, 'magic byte');
-  return data.readUInt32BE(1);
 }
 
 /** A decoded protobufjs message as plain JSON (enums as names, 64-bit integers as strings). */
@@ -199,19 +173,4 @@ const plan = [
   ['encode -> decode (PROTOBUF)', encodeDecode],
   ['register with a reference, encode -> decode (PROTOBUF)', encodeDecodeWithReference],
 ];
-for (const [name, check] of plan) {
-  let detail;
-  try {
-    detail = await check();
-  } catch (err) {
-    if (err instanceof CheckFailed) {
-      console.log(`FAIL ${name}: ${err.message}`);
-    } else {
-      console.log(`FAIL ${name}: ${err?.name}: ${err?.message}`);
-      console.error(err);
-    }
-    process.exit(1);
-  }
-  console.log(`ok   ${name}${detail ? `: ${detail}` : ''}`);
-}
-console.log(`all ${plan.length} checks passed`);
+await runPlan(plan);

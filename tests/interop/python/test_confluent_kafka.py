@@ -7,20 +7,13 @@ Prints one line per check and exits 1 at the first failure, naming the check and
 The registry must be fresh and disposable: the checks create and delete subjects named py-*.
 """
 
-import argparse
 import json
-import sys
-import traceback
 
-from confluent_kafka.schema_registry import (
-    ConfigCompatibilityLevel,
-    Schema,
-    SchemaRegistryClient,
-    SchemaRegistryError,
-    ServerConfig,
-)
+from confluent_kafka.schema_registry import ConfigCompatibilityLevel, Schema, ServerConfig
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
-from confluent_kafka.serialization import MessageField, SerializationContext
+
+import common
+from common import expect, expect_equal, expect_error, framed_id, parse_url, run_plan, text, value_context
 
 NS = "accord.interop"
 USER_V1 = {
@@ -68,61 +61,11 @@ SUBJECT = "py-users-value"
 COPY = "py-users-copy-value"
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def text(schema):
-    return json.dumps(schema, separators=(",", ":"))
-
-
 def avro(schema):
     return Schema(text(schema), "AVRO")
 
 
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-def expect_equal(got, want, what):
-    expect(got == want, "%s: expected %r, got %r" % (what, want, got))
-
-
-def expect_error(call, status, code, what):
-    try:
-        result = call()
-    except SchemaRegistryError as err:
-        expect(
-            err.http_status_code == status and err.error_code == code,
-            "%s: expected HTTP %d with error_code %d, got HTTP %s with error_code %s (%s)"
-            % (what, status, code, err.http_status_code, err.error_code, err.error_message),
-        )
-        return
-    raise CheckFailed("%s: expected HTTP %d with error_code %d, but the call returned %r" % (what, status, code, result))
-
-
-class Checks:
-    def __init__(self, url):
-        self.url = url
-        self.client = self.new_client()
-        self.ids = {}
-
-    def new_client(self):
-        """A client with empty caches, so that a call really reaches the server; no retries, so that a 5xx shows."""
-        return SchemaRegistryClient({"url": self.url, "max.retries": 0, "timeout": 30})
-
-    def run(self, name, check):
-        try:
-            detail = check()
-        except CheckFailed as err:
-            print("FAIL %s: %s" % (name, err), flush=True)
-            sys.exit(1)
-        except Exception as err:  # Anything else the client raised is a failure of this check too.
-            print("FAIL %s: %s: %s" % (name, type(err).__name__, err), flush=True)
-            traceback.print_exc()
-            sys.exit(1)
-        print("ok   %s%s" % (name, ": " + detail if detail else ""), flush=True)
+class Checks(common.Checks):
 
     # Registration and reads.
 
@@ -250,7 +193,7 @@ class Checks:
 
     def round_trip_auto_register(self):
         topic = "py-orders"
-        ctx = SerializationContext(topic, MessageField.VALUE)
+        ctx = value_context(topic)
         order = {"id": "o-1", "amount": 12.5, "tags": ["a", "b"]}
         serializer = AvroSerializer(self.new_client(), text(ORDER), conf={"auto.register.schemas": True})
         data = serializer(order, ctx)
@@ -263,7 +206,7 @@ class Checks:
 
     def round_trip_lookup(self):
         topic = "py-orders"
-        ctx = SerializationContext(topic, MessageField.VALUE)
+        ctx = value_context(topic)
         order = {"id": "o-2", "amount": 0.25, "tags": []}
         serializer = AvroSerializer(self.new_client(), text(ORDER), conf={"auto.register.schemas": False})
         data = serializer(order, ctx)
@@ -274,7 +217,7 @@ class Checks:
     def round_trip_use_latest(self):
         topic = "py-payments"
         subject = topic + "-value"
-        ctx = SerializationContext(topic, MessageField.VALUE)
+        ctx = value_context(topic)
         self.client.register_schema(subject, avro(PAYMENT_V1))
         latest_id = self.client.register_schema(subject, avro(PAYMENT_V2))
         payment = {"id": "p-1", "cents": 1999, "currency": "CHF"}
@@ -291,17 +234,8 @@ class Checks:
         return "id %d" % latest_id
 
 
-def framed_id(data):
-    expect(isinstance(data, bytes) and len(data) > 5, "expected framed bytes, got %r" % (data,))
-    expect_equal(data[0], 0, "magic byte")
-    return int.from_bytes(data[1:5], "big")
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", required=True, help="registry base URL")
-    url = parser.parse_args().url
-    checks = Checks(url)
+    checks = Checks(parse_url(__doc__))
     plan = [
         ("register_schema", checks.register),
         ("register_schema again (same id)", checks.register_again),
@@ -328,9 +262,7 @@ def main():
         ("AvroSerializer -> AvroDeserializer (lookup, auto.register.schemas off)", checks.round_trip_lookup),
         ("AvroSerializer -> AvroDeserializer (use.latest.version)", checks.round_trip_use_latest),
     ]
-    for name, check in plan:
-        checks.run(name, check)
-    print("all %d checks passed" % len(plan))
+    run_plan(checks, plan)
 
 
 if __name__ == "__main__":

@@ -7,14 +7,14 @@ Prints one line per check and exits 1 at the first failure, naming the check and
 The registry must be fresh and disposable: the checks create subjects named py-json-*.
 """
 
-import argparse
 import json
-import sys
-import traceback
 
-from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
+from confluent_kafka.schema_registry import Schema, SchemaReference
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
-from confluent_kafka.serialization import MessageField, SerializationContext, SerializationError
+from confluent_kafka.serialization import SerializationError
+
+import common
+from common import CheckFailed, expect, expect_equal, framed_id, parse_url, run_plan, text, value_context
 
 USER = {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -56,55 +56,12 @@ ADDRESS_SUBJECT = "py-json-address"
 CUSTOMERS_TOPIC = "py-json-customers"
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def text(schema):
-    return json.dumps(schema, separators=(",", ":"))
-
-
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-def expect_equal(got, want, what):
-    expect(got == want, "%s: expected %r, got %r" % (what, want, got))
-
-
-def framed_id(data):
-    expect(isinstance(data, bytes) and len(data) > 5, "expected framed bytes, got %r" % (data,))
-    expect_equal(data[0], 0, "magic byte")
-    return int.from_bytes(data[1:5], "big")
-
-
 def customer_schema():
     reference = SchemaReference(name=ADDRESS_REF, subject=ADDRESS_SUBJECT, version=1)
     return Schema(text(CUSTOMER), "JSON", references=[reference])
 
 
-class Checks:
-    def __init__(self, url):
-        self.url = url
-        self.client = self.new_client()
-        self.ids = {}
-
-    def new_client(self):
-        """A client with empty caches, so that a call really reaches the server; no retries, so that a 5xx shows."""
-        return SchemaRegistryClient({"url": self.url, "max.retries": 0, "timeout": 30})
-
-    def run(self, name, check):
-        try:
-            detail = check()
-        except CheckFailed as err:
-            print("FAIL %s: %s" % (name, err), flush=True)
-            sys.exit(1)
-        except Exception as err:  # Anything else the client raised is a failure of this check too.
-            print("FAIL %s: %s: %s" % (name, type(err).__name__, err), flush=True)
-            traceback.print_exc()
-            sys.exit(1)
-        print("ok   %s%s" % (name, ": " + detail if detail else ""), flush=True)
+class Checks(common.Checks):
 
     def schema_types(self):
         types = self.new_client().get_schema_types()
@@ -113,7 +70,7 @@ class Checks:
     # A self-contained schema, registered by the serializer.
 
     def round_trip_auto_register(self):
-        ctx = SerializationContext(USERS_TOPIC, MessageField.VALUE)
+        ctx = value_context(USERS_TOPIC)
         user = {"name": "Ada", "age": 36, "tags": ["admin"]}
         serializer = JSONSerializer(text(USER), self.new_client(), conf={"auto.register.schemas": True})
         data = serializer(user, ctx)
@@ -138,7 +95,7 @@ class Checks:
         expect_equal(found.schema.schema_type, "JSON", "schema type of the lookup")
 
     def round_trip_lookup(self):
-        ctx = SerializationContext(USERS_TOPIC, MessageField.VALUE)
+        ctx = value_context(USERS_TOPIC)
         user = {"name": "Grace", "age": 85}
         serializer = JSONSerializer(text(USER), self.new_client(), conf={"auto.register.schemas": False})
         data = serializer(user, ctx)
@@ -151,7 +108,7 @@ class Checks:
         expect_equal(self.client.test_compatibility(subject, Schema(text(USER_BAD), "JSON")), False, "USER_BAD")
 
     def invalid_rejected(self):
-        ctx = SerializationContext(USERS_TOPIC, MessageField.VALUE)
+        ctx = value_context(USERS_TOPIC)
         serializer = JSONSerializer(text(USER), self.new_client(), conf={"auto.register.schemas": False})
         try:
             data = serializer({"name": "Nobody", "age": -1}, ctx)
@@ -190,7 +147,7 @@ class Checks:
         return "id %d" % schema_id
 
     def round_trip_use_latest(self):
-        ctx = SerializationContext(CUSTOMERS_TOPIC, MessageField.VALUE)
+        ctx = value_context(CUSTOMERS_TOPIC)
         customer = {"id": "c-1", "address": {"street": "1 Main St", "city": "Springfield"}}
         serializer = JSONSerializer(
             customer_schema(),
@@ -206,7 +163,7 @@ class Checks:
         return "id %d" % self.ids["customer"]
 
     def round_trip_reference_lookup(self):
-        ctx = SerializationContext(CUSTOMERS_TOPIC, MessageField.VALUE)
+        ctx = value_context(CUSTOMERS_TOPIC)
         customer = {"id": "c-2", "address": {"street": "2 Side St", "city": "Shelbyville"}}
         serializer = JSONSerializer(customer_schema(), self.new_client(), conf={"auto.register.schemas": False})
         data = serializer(customer, ctx)
@@ -216,7 +173,7 @@ class Checks:
 
     def reference_enforced(self):
         """The serializer validates through the resolved reference: an address without a city is refused."""
-        ctx = SerializationContext(CUSTOMERS_TOPIC, MessageField.VALUE)
+        ctx = value_context(CUSTOMERS_TOPIC)
         serializer = JSONSerializer(
             customer_schema(),
             self.new_client(),
@@ -230,10 +187,7 @@ class Checks:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", required=True, help="registry base URL")
-    url = parser.parse_args().url
-    checks = Checks(url)
+    checks = Checks(parse_url(__doc__))
     plan = [
         ("get_schema_types lists JSON", checks.schema_types),
         ("JSONSerializer -> JSONDeserializer (auto.register.schemas)", checks.round_trip_auto_register),
@@ -247,9 +201,7 @@ def main():
         ("JSONSerializer -> JSONDeserializer (reference, lookup)", checks.round_trip_reference_lookup),
         ("JSONSerializer refuses a value breaking the referenced schema", checks.reference_enforced),
     ]
-    for name, check in plan:
-        checks.run(name, check)
-    print("all %d checks passed" % len(plan))
+    run_plan(checks, plan)
 
 
 if __name__ == "__main__":

@@ -11,17 +11,16 @@ The serializer registers each file as a base64 FileDescriptorProto (its dependen
 as subject) and the deserializer reads the writer schema back with format=serialized.
 """
 
-import argparse
 import base64
-import sys
-import traceback
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf import timestamp_pb2
 
-from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
+from confluent_kafka.schema_registry import Schema, SchemaReference
 from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
-from confluent_kafka.serialization import MessageField, SerializationContext
+
+import common
+from common import expect, expect_equal, framed_id, parse_url, run_plan, value_context
 
 F = descriptor_pb2.FieldDescriptorProto
 
@@ -55,26 +54,6 @@ message Price {
 USERS_TOPIC = "py-proto-users"
 EVENTS_TOPIC = "py-proto-events"
 ORDERS_TOPIC = "py-proto-orders"
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-def expect_equal(got, want, what):
-    expect(got == want, "%s: expected %r, got %r" % (what, want, got))
-
-
-def framed(data):
-    """The schema id of a payload framed with the magic byte 0."""
-    expect(isinstance(data, bytes) and len(data) > 5, "expected framed bytes, got %r" % (data,))
-    expect_equal(data[0], 0, "magic byte")
-    return int.from_bytes(data[1:5], "big")
 
 
 def field(name, number, kind, type_name=None, label=F.LABEL_OPTIONAL):
@@ -154,27 +133,7 @@ Event = message_class("accord.interop.Event")
 Order = message_class("accord.interop.Order")
 
 
-class Checks:
-    def __init__(self, url):
-        self.url = url
-        self.client = self.new_client()
-        self.ids = {}
-
-    def new_client(self):
-        """A client with empty caches, so that a call really reaches the server; no retries, so that a 5xx shows."""
-        return SchemaRegistryClient({"url": self.url, "max.retries": 0, "timeout": 30})
-
-    def run(self, name, check):
-        try:
-            detail = check()
-        except CheckFailed as err:
-            print("FAIL %s: %s" % (name, err), flush=True)
-            sys.exit(1)
-        except Exception as err:  # Anything else the client raised is a failure of this check too.
-            print("FAIL %s: %s: %s" % (name, type(err).__name__, err), flush=True)
-            traceback.print_exc()
-            sys.exit(1)
-        print("ok   %s%s" % (name, ": " + detail if detail else ""), flush=True)
+class Checks(common.Checks):
 
     def serializer(self, cls, **conf):
         return ProtobufSerializer(cls, self.new_client(), conf={"use.deprecated.format": False, **conf})
@@ -187,10 +146,10 @@ class Checks:
         expect("PROTOBUF" in types, "expected PROTOBUF among %r" % (types,))
 
     def round_trip_plain(self):
-        ctx = SerializationContext(USERS_TOPIC, MessageField.VALUE)
+        ctx = value_context(USERS_TOPIC)
         user = User(name="Ada", age=36, tags=["admin", "ops"], role=1, phone={"number": "+1 555"})
         data = self.serializer(User, **{"auto.register.schemas": True})(user, ctx)
-        schema_id = framed(data)
+        schema_id = framed_id(data)
         # The message indexes of [1] (User, the second message) are written as the zigzag varints 1, 2.
         expect_equal(data[5:7], b"\x02\x02", "message-index path [1] in the frame")
         self.ids["user"] = schema_id
@@ -214,21 +173,21 @@ class Checks:
         expect_equal(fd2.message_type, fd.message_type, "serialized descriptor by id vs by version")
 
     def round_trip_lookup(self):
-        ctx = SerializationContext(USERS_TOPIC, MessageField.VALUE)
+        ctx = value_context(USERS_TOPIC)
         user = User(name="Grace", age=85)
         data = self.serializer(User, **{"auto.register.schemas": False})(user, ctx)
-        expect_equal(framed(data), self.ids["user"], "id found by lookup of the base64 descriptor")
+        expect_equal(framed_id(data), self.ids["user"], "id found by lookup of the base64 descriptor")
         expect_equal(self.deserializer(User)(data, ctx), user, "round trip")
         versions = self.new_client().get_versions(USERS_TOPIC + "-value")
         expect_equal(versions, [1], "versions after the lookup")
 
     def round_trip_well_known(self):
-        ctx = SerializationContext(EVENTS_TOPIC, MessageField.VALUE)
+        ctx = value_context(EVENTS_TOPIC)
         event = Event(kind="login")
         event.at.seconds = 1_700_000_000
         event.at.nanos = 123
         data = self.serializer(Event, **{"auto.register.schemas": True})(event, ctx)
-        schema_id = framed(data)
+        schema_id = framed_id(data)
         latest = self.new_client().get_latest_version(EVENTS_TOPIC + "-value")
         expect_equal((latest.version, latest.schema_id), (1, schema_id), "latest version and id vs the frame")
         expect_equal(latest.schema.references or [], [], "references (well-known imports are built in)")
@@ -242,11 +201,11 @@ class Checks:
     def round_trip_well_known_registered(self):
         """skip.known.types off: the serializer registers google/protobuf/timestamp.proto as a subject of its own."""
         topic = EVENTS_TOPIC + "-known"
-        ctx = SerializationContext(topic, MessageField.VALUE)
+        ctx = value_context(topic)
         event = Event(kind="logout")
         event.at.seconds = 1_700_000_100
         data = self.serializer(Event, **{"auto.register.schemas": True, "skip.known.types": False})(event, ctx)
-        schema_id = framed(data)
+        schema_id = framed_id(data)
         timestamp = "google/protobuf/timestamp.proto"
         expect_equal(self.new_client().get_versions(timestamp), [1], "versions of the registered well-known file")
         latest = self.new_client().get_latest_version(topic + "-value")
@@ -273,10 +232,10 @@ class Checks:
 
     def round_trip_reference(self):
         """The serializer registers (finds) the dependency under its import path, then the file with a reference."""
-        ctx = SerializationContext(ORDERS_TOPIC, MessageField.VALUE)
+        ctx = value_context(ORDERS_TOPIC)
         order = Order(id="o-1", ship_to={"street": "1 Main St", "city": "Springfield"})
         data = self.serializer(Order, **{"auto.register.schemas": True})(order, ctx)
-        schema_id = framed(data)
+        schema_id = framed_id(data)
         expect(schema_id != self.ids["address"], "the referencing schema got the referenced schema's id")
         versions = self.new_client().get_versions(ADDRESS_FILE)
         expect_equal(versions, [1], "versions of %s (its base64 descriptor equals the .proto text)" % ADDRESS_FILE)
@@ -294,12 +253,12 @@ class Checks:
         return "id %d" % schema_id
 
     def round_trip_reference_use_latest(self):
-        ctx = SerializationContext(ORDERS_TOPIC, MessageField.VALUE)
+        ctx = value_context(ORDERS_TOPIC)
         order = Order(id="o-2", ship_to={"street": "2 Side St", "city": "Shelbyville"})
         serializer = self.serializer(Order, **{"auto.register.schemas": False, "use.latest.version": True})
         data = serializer(order, ctx)
         latest = self.new_client().get_latest_version(ORDERS_TOPIC + "-value")
-        expect_equal(framed(data), latest.schema_id, "id in the frame vs the latest version's")
+        expect_equal(framed_id(data), latest.schema_id, "id in the frame vs the latest version's")
         expect_equal(self.deserializer(Order)(data, ctx), order, "deserialized message")
 
     def hand_registered_reference(self):
@@ -319,10 +278,7 @@ class Checks:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", required=True, help="registry base URL")
-    url = parser.parse_args().url
-    checks = Checks(url)
+    checks = Checks(parse_url(__doc__))
     plan = [
         ("get_schema_types lists PROTOBUF", checks.schema_types),
         ("ProtobufSerializer -> ProtobufDeserializer (auto.register.schemas)", checks.round_trip_plain),
@@ -339,9 +295,7 @@ def main():
         ),
         ("register_schema and lookup_schema (.proto text with a reference)", checks.hand_registered_reference),
     ]
-    for name, check in plan:
-        checks.run(name, check)
-    print("all %d checks passed" % len(plan))
+    run_plan(checks, plan)
 
 
 if __name__ == "__main__":
