@@ -210,6 +210,23 @@ pub fn check(
     report
 }
 
+/// Runs a format's one-direction check in the direction(s) `level` asks for, in Confluent's
+/// order: forward (old reads new) first, then backward (new reads old). The closure gets
+/// `true` for the backward direction.
+pub(crate) fn in_directions(
+    level: CompatibilityLevel,
+    mut direction: impl FnMut(bool) -> Vec<Violation>,
+) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    if level.checks_forward() {
+        violations.extend(direction(false));
+    }
+    if level.checks_backward() {
+        violations.extend(direction(true));
+    }
+    violations
+}
+
 /// Checks one pair in the direction(s) `level` asks for.
 fn check_pair(
     level: CompatibilityLevel,

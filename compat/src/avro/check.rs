@@ -30,17 +30,13 @@ pub(crate) fn check(
     new: &AvroSchema,
     previous: &AvroSchema,
 ) -> Vec<Violation> {
-    let mut violations = Vec::new();
-    if level == CompatibilityLevel::None {
-        return violations;
-    }
-    if level.checks_forward() {
-        violations.extend(direction(previous, new, "old", "new"));
-    }
-    if level.checks_backward() {
-        violations.extend(direction(new, previous, "new", "old"));
-    }
-    violations
+    crate::in_directions(level, |backward| {
+        if backward {
+            direction(new, previous, "new", "old")
+        } else {
+            direction(previous, new, "old", "new")
+        }
+    })
 }
 
 /// Confluent's `isBackwardCompatible` called on `reader` with `writer`, with `%s` filled in.

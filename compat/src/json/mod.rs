@@ -102,17 +102,13 @@ pub(crate) fn check(
     previous: &JsonSchema,
     options: &CheckOptions,
 ) -> Vec<Violation> {
-    let mut violations = Vec::new();
-    if level == CompatibilityLevel::None {
-        return violations;
-    }
-    if level.checks_forward() {
-        violations.extend(direction(new, previous, "old", "new", options.policy));
-    }
-    if level.checks_backward() {
-        violations.extend(direction(previous, new, "new", "old", options.policy));
-    }
-    violations
+    crate::in_directions(level, |backward| {
+        if backward {
+            direction(previous, new, "new", "old", options.policy)
+        } else {
+            direction(new, previous, "old", "new", options.policy)
+        }
+    })
 }
 
 /// `SchemaDiff.compare(original, update)`, keeping the changes the policy does not accept.

@@ -255,9 +255,9 @@ impl ScopeSettings {
 }
 
 /// Configs and modes per scope; its SQL is the same in both dialects, so one implementation
-/// is stamped into each backend by [`settings_impl`].
+/// is stamped into each backend by [`common_impl`].
 #[async_trait]
-pub trait Settings: Send + Sync {
+pub trait Common: Send + Sync {
     /// The stored config of a scope.
     async fn config(&self, scope: &str) -> Result<Option<Config>, StoreError>;
 
@@ -278,11 +278,21 @@ pub trait Settings: Send + Sync {
 
     /// Stores the mode of a scope.
     async fn set_mode(&self, scope: &str, mode: &str) -> Result<(), StoreError>;
+
+    /// Schemas whose references point at this subject version.
+    async fn referrers(
+        &self,
+        context: &str,
+        subject: &str,
+        version: i32,
+    ) -> Result<Vec<Referrer>, StoreError>;
+    /// Contexts that ever received a schema, sorted; the default context is not stored.
+    async fn contexts(&self) -> Result<Vec<String>, StoreError>;
 }
 
 /// The storage backend.
 #[async_trait]
-pub trait Store: Settings + fmt::Debug {
+pub trait Store: Common + fmt::Debug {
     /// A schema by id in a context.
     async fn schema(&self, context: &str, id: i32) -> Result<Option<SchemaRow>, StoreError>;
 
@@ -297,17 +307,6 @@ pub trait Store: Settings + fmt::Debug {
 
     /// Subject versions carrying a schema id in its context.
     async fn usages(&self, context: &str, id: i32) -> Result<Vec<Usage>, StoreError>;
-
-    /// Schemas whose references point at this subject version.
-    async fn referrers(
-        &self,
-        context: &str,
-        subject: &str,
-        version: i32,
-    ) -> Result<Vec<Referrer>, StoreError>;
-
-    /// Contexts that ever received a schema, sorted; the default context is not stored.
-    async fn contexts(&self) -> Result<Vec<String>, StoreError>;
 
     /// Highest id allocated in a context (0 when none).
     async fn max_id(&self, context: &str) -> Result<i32, StoreError>;
@@ -354,13 +353,13 @@ pub trait Store: Settings + fmt::Debug {
     }
 }
 
-/// Implements [`Settings`] for a backend with a `pool` field (`sqlx` generic bounds over
+/// Implements [`Common`] for a backend with a `pool` field (`sqlx` generic bounds over
 /// `Database` would outweigh the code). The backend's module must have `json_err`,
-/// `sqlx::Row`, `Config` and `ScopeSettings` in scope.
-macro_rules! settings_impl {
+/// `sqlx::Row`, `Config`, `Referrer`, `Store` and `ScopeSettings` in scope.
+macro_rules! common_impl {
     ($store:ty) => {
         #[async_trait::async_trait]
-        impl super::Settings for $store {
+        impl super::Common for $store {
             async fn config(&self, scope: &str) -> Result<Option<Config>, StoreError> {
                 let row = sqlx::query("SELECT body FROM configs WHERE scope = $1")
                     .bind(scope)
@@ -434,7 +433,45 @@ macro_rules! settings_impl {
                 .await?;
                 Ok(())
             }
+            async fn referrers(
+                &self,
+                context: &str,
+                subject: &str,
+                version: i32,
+            ) -> Result<Vec<Referrer>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT DISTINCT context, schema_id FROM schema_references \
+                     WHERE ref_context = $1 AND ref_subject = $2 AND ref_version = $3 \
+                     ORDER BY context, schema_id",
+                )
+                .bind(context)
+                .bind(subject)
+                .bind(version)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut referrers = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let context: String = row.try_get("context")?;
+                    let id: i32 = row.try_get("schema_id")?;
+                    let usages = self.usages(&context, id).await?;
+                    referrers.push(Referrer {
+                        context,
+                        id,
+                        usages,
+                    });
+                }
+                Ok(referrers)
+            }
+
+            async fn contexts(&self) -> Result<Vec<String>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT context FROM contexts WHERE context <> '.' ORDER BY context",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|r| Ok(r.try_get("context")?)).collect()
+            }
         }
     };
 }
-pub(crate) use settings_impl;
+pub(crate) use common_impl;

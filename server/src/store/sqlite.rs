@@ -246,7 +246,7 @@ async fn drop_orphans(
     Ok(dropped)
 }
 
-super::settings_impl!(SqliteStore);
+super::common_impl!(SqliteStore);
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -311,44 +311,6 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
-    }
-
-    async fn referrers(
-        &self,
-        context: &str,
-        subject: &str,
-        version: i32,
-    ) -> Result<Vec<Referrer>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT DISTINCT context, schema_id FROM schema_references \
-             WHERE ref_context = $1 AND ref_subject = $2 AND ref_version = $3 \
-             ORDER BY context, schema_id",
-        )
-        .bind(context)
-        .bind(subject)
-        .bind(version)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut referrers = Vec::with_capacity(rows.len());
-        for row in rows {
-            let context: String = row.try_get("context")?;
-            let id: i32 = row.try_get("schema_id")?;
-            let usages = self.usages(&context, id).await?;
-            referrers.push(Referrer {
-                context,
-                id,
-                usages,
-            });
-        }
-        Ok(referrers)
-    }
-
-    async fn contexts(&self) -> Result<Vec<String>, StoreError> {
-        let rows =
-            sqlx::query("SELECT context FROM contexts WHERE context <> '.' ORDER BY context")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(|r| Ok(r.try_get("context")?)).collect()
     }
 
     async fn max_id(&self, context: &str) -> Result<i32, StoreError> {
