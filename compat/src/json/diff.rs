@@ -618,22 +618,21 @@ impl<'a> Differ<'a> {
         path.pop();
 
         // Additional properties.
-        path.push("additionalProperties".to_owned());
-        if o.permits_additional != u.permits_additional {
-            let kind = if u.permits_additional {
-                "ADDITIONAL_PROPERTIES_ADDED"
-            } else {
-                "ADDITIONAL_PROPERTIES_REMOVED"
-            };
-            add(out, path, kind);
-        } else if o.additional.is_none() && u.additional.is_some() {
-            add(out, path, "ADDITIONAL_PROPERTIES_NARROWED");
-        } else if u.additional.is_none() && o.additional.is_some() {
-            add(out, path, "ADDITIONAL_PROPERTIES_EXTENDED");
-        } else {
-            self.compare(o.additional, u.additional, path, out);
-        }
-        path.pop();
+        self.additional(
+            "additionalProperties",
+            (
+                (o.permits_additional, o.additional),
+                (u.permits_additional, u.additional),
+            ),
+            [
+                "ADDITIONAL_PROPERTIES_ADDED",
+                "ADDITIONAL_PROPERTIES_REMOVED",
+                "ADDITIONAL_PROPERTIES_NARROWED",
+                "ADDITIONAL_PROPERTIES_EXTENDED",
+            ],
+            path,
+            out,
+        );
 
         self.unevaluated(
             "unevaluatedProperties",
@@ -683,6 +682,29 @@ impl<'a> Differ<'a> {
             .iter()
             .find(|(n, _)| n == name)
             .is_some_and(|(_, id)| self.u.node(*id).common.default.is_some())
+    }
+
+    /// `additionalProperties` / `additionalItems`: permitted or not, then the schema of the
+    /// additional members. (When the permissions differ, the update's decides the kind.)
+    fn additional(
+        &mut self,
+        keyword: &str,
+        ((o_permits, o), (u_permits, u)): ((bool, Option<NodeId>), (bool, Option<NodeId>)),
+        [added, removed, narrowed, extended]: [&'static str; 4],
+        path: &mut Path,
+        out: &mut Vec<Difference>,
+    ) {
+        path.push(keyword.to_owned());
+        if o_permits != u_permits {
+            add(out, path, if u_permits { added } else { removed });
+        } else if o.is_none() && u.is_some() {
+            add(out, path, narrowed);
+        } else if u.is_none() && o.is_some() {
+            add(out, path, extended);
+        } else {
+            self.compare(o, u, path, out);
+        }
+        path.pop();
     }
 
     /// `unevaluatedProperties`/`unevaluatedItems`: `[added, removed, extended, narrowed]`.
@@ -800,22 +822,21 @@ impl<'a> Differ<'a> {
             path.pop();
         }
 
-        path.push("additionalItems".to_owned());
-        if o.permits_additional != u.permits_additional {
-            let kind = if o.permits_additional {
-                "ADDITIONAL_ITEMS_REMOVED"
-            } else {
-                "ADDITIONAL_ITEMS_ADDED"
-            };
-            add(out, path, kind);
-        } else if o.additional.is_none() && u.additional.is_some() {
-            add(out, path, "ADDITIONAL_ITEMS_NARROWED");
-        } else if u.additional.is_none() && o.additional.is_some() {
-            add(out, path, "ADDITIONAL_ITEMS_EXTENDED");
-        } else {
-            self.compare(o.additional, u.additional, path, out);
-        }
-        path.pop();
+        self.additional(
+            "additionalItems",
+            (
+                (o.permits_additional, o.additional),
+                (u.permits_additional, u.additional),
+            ),
+            [
+                "ADDITIONAL_ITEMS_ADDED",
+                "ADDITIONAL_ITEMS_REMOVED",
+                "ADDITIONAL_ITEMS_NARROWED",
+                "ADDITIONAL_ITEMS_EXTENDED",
+            ],
+            path,
+            out,
+        );
 
         self.unevaluated(
             "unevaluatedItems",
