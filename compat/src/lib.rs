@@ -210,19 +210,21 @@ pub fn check(
     report
 }
 
-/// Runs a format's one-direction check in the direction(s) `level` asks for, in Confluent's
-/// order: forward (old reads new) first, then backward (new reads old). The closure gets
-/// `true` for the backward direction.
-pub(crate) fn in_directions(
+/// Runs a format's one-direction check `direction(reader, writer, reader_label,
+/// writer_label)` in the direction(s) `level` asks for, in Confluent's order: forward (old
+/// reads new) first, then backward (new reads old).
+pub(crate) fn in_directions<T>(
     level: CompatibilityLevel,
-    mut direction: impl FnMut(bool) -> Vec<Violation>,
+    new: &T,
+    previous: &T,
+    mut direction: impl FnMut(&T, &T, &str, &str) -> Vec<Violation>,
 ) -> Vec<Violation> {
     let mut violations = Vec::new();
     if level.checks_forward() {
-        violations.extend(direction(false));
+        violations.extend(direction(previous, new, "old", "new"));
     }
     if level.checks_backward() {
-        violations.extend(direction(true));
+        violations.extend(direction(new, previous, "new", "old"));
     }
     violations
 }

@@ -30,13 +30,7 @@ pub(crate) fn check(
     new: &AvroSchema,
     previous: &AvroSchema,
 ) -> Vec<Violation> {
-    crate::in_directions(level, |backward| {
-        if backward {
-            direction(new, previous, "new", "old")
-        } else {
-            direction(previous, new, "old", "new")
-        }
-    })
+    crate::in_directions(level, new, previous, direction)
 }
 
 /// Confluent's `isBackwardCompatible` called on `reader` with `writer`, with `%s` filled in.

@@ -102,12 +102,9 @@ pub(crate) fn check(
     previous: &JsonSchema,
     options: &CheckOptions,
 ) -> Vec<Violation> {
-    crate::in_directions(level, |backward| {
-        if backward {
-            direction(previous, new, "new", "old", options.policy)
-        } else {
-            direction(new, previous, "old", "new", options.policy)
-        }
+    crate::in_directions(level, new, previous, |reader, writer, r, w| {
+        // Confluent diffs the writer (original) against the reader (update).
+        direction(writer, reader, r, w, options.policy)
     })
 }
 

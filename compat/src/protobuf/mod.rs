@@ -230,13 +230,7 @@ pub(crate) fn check(
     previous: &ProtobufSchema,
     _options: &CheckOptions,
 ) -> Vec<Violation> {
-    crate::in_directions(level, |backward| {
-        if backward {
-            direction(new, previous, "new", "old")
-        } else {
-            direction(previous, new, "old", "new")
-        }
-    })
+    crate::in_directions(level, new, previous, direction)
 }
 
 fn direction(
