@@ -610,3 +610,14 @@ pub fn run_interop_script(
         server.stderr()
     );
 }
+
+/// An Avro record with one field: tests build families of distinct schemas by varying the field.
+pub fn one_field_record(namespace: &str, name: &str, field: &str, field_type: &str) -> String {
+    serde_json::json!({
+        "type": "record",
+        "name": name,
+        "namespace": namespace,
+        "fields": [{"name": field, "type": field_type}],
+    })
+    .to_string()
+}

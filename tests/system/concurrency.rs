@@ -17,13 +17,12 @@ const SUBJECTS: usize = 5;
 
 /// The i-th schema: the same record name each time, with a different field, so that each is a new version of "Item".
 fn schema(i: usize) -> String {
-    json!({
-        "type": "record",
-        "name": "Item",
-        "namespace": "accord.concurrency",
-        "fields": [{"name": format!("field_{i}"), "type": "string"}],
-    })
-    .to_string()
+    accord_tests::one_field_record(
+        "accord.concurrency",
+        "Item",
+        &format!("field_{i}"),
+        "string",
+    )
 }
 
 fn subject(s: usize) -> String {

@@ -37,13 +37,12 @@ fn subject(s: usize) -> String {
 }
 
 fn schema(writer: usize, n: usize) -> String {
-    json!({
-        "type": "record",
-        "name": "Event",
-        "namespace": "accord.durability",
-        "fields": [{"name": format!("w{writer}_n{n}"), "type": "long"}],
-    })
-    .to_string()
+    accord_tests::one_field_record(
+        "accord.durability",
+        "Event",
+        &format!("w{writer}_n{n}"),
+        "long",
+    )
 }
 
 fn parsed(schema: &str) -> Value {

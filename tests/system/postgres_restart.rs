@@ -232,13 +232,12 @@ struct Ack {
 }
 
 fn schema(writer: usize, n: usize) -> String {
-    json!({
-        "type": "record",
-        "name": "Restart",
-        "namespace": "accord.restart",
-        "fields": [{"name": format!("w{writer}_n{n}"), "type": "long"}],
-    })
-    .to_string()
+    accord_tests::one_field_record(
+        "accord.restart",
+        "Restart",
+        &format!("w{writer}_n{n}"),
+        "long",
+    )
 }
 
 /// Polls `condition` every `POLL` until it holds, failing after `DEADLINE` with `what`.

@@ -21,13 +21,7 @@ const SUBJECTS: usize = 4;
 const EVICTION_DEADLINE: Duration = Duration::from_secs(10);
 
 fn schema(i: usize) -> String {
-    json!({
-        "type": "record",
-        "name": "Shared",
-        "namespace": "accord.replicas",
-        "fields": [{"name": format!("field_{i}"), "type": "string"}],
-    })
-    .to_string()
+    accord_tests::one_field_record("accord.replicas", "Shared", &format!("field_{i}"), "string")
 }
 
 fn subject(s: usize) -> String {

@@ -217,6 +217,11 @@ pub struct ScopeSettings {
     pub modes: std::collections::HashMap<String, String>,
 }
 
+/// A stored config body.
+pub(crate) fn parse_config(body: &str) -> Result<Config, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::Backend(Box::new(e)))
+}
+
 /// Reads configs and modes of up to [`SETTINGS_SCOPES`] scopes; both dialects accept it.
 pub(crate) const SETTINGS_SQL: &str = "SELECT scope, body, NULL AS mode FROM configs \
      WHERE scope IN ($1, $2, $3, $4) \
@@ -288,6 +293,9 @@ pub trait Common: Send + Sync {
     ) -> Result<Vec<Referrer>, StoreError>;
     /// Contexts that ever received a schema, sorted; the default context is not stored.
     async fn contexts(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Ids of schemas with this identity hash in a context, lowest first.
+    async fn schema_ids_by_hash(&self, context: &str, hash: &str) -> Result<Vec<i32>, StoreError>;
 }
 
 /// The storage backend.
@@ -295,9 +303,6 @@ pub trait Common: Send + Sync {
 pub trait Store: Common + fmt::Debug {
     /// A schema by id in a context.
     async fn schema(&self, context: &str, id: i32) -> Result<Option<SchemaRow>, StoreError>;
-
-    /// Ids of schemas with this identity hash in a context, lowest first.
-    async fn schema_ids_by_hash(&self, context: &str, hash: &str) -> Result<Vec<i32>, StoreError>;
 
     /// Every version of a subject, soft-deleted included, ascending.
     async fn versions(&self, context: &str, subject: &str) -> Result<Vec<VersionRow>, StoreError>;
@@ -365,11 +370,8 @@ macro_rules! common_impl {
                     .bind(scope)
                     .fetch_optional(&self.pool)
                     .await?;
-                row.map(|r| {
-                    let body: String = r.try_get("body")?;
-                    serde_json::from_str(&body).map_err(json_err)
-                })
-                .transpose()
+                row.map(|r| super::parse_config(&r.try_get::<String, _>("body")?))
+                    .transpose()
             }
             async fn set_config(&self, scope: &str, config: &Config) -> Result<(), StoreError> {
                 let body = serde_json::to_string(config).map_err(json_err)?;
@@ -394,11 +396,8 @@ macro_rules! common_impl {
                     .bind(scope)
                     .fetch_optional(&self.pool)
                     .await?;
-                row.map(|r| {
-                    let body: String = r.try_get("body")?;
-                    serde_json::from_str(&body).map_err(json_err)
-                })
-                .transpose()
+                row.map(|r| super::parse_config(&r.try_get::<String, _>("body")?))
+                    .transpose()
             }
             async fn settings(&self, scopes: &[String]) -> Result<ScopeSettings, StoreError> {
                 let mut query = sqlx::query(super::SETTINGS_SQL);
@@ -470,6 +469,20 @@ macro_rules! common_impl {
                 .fetch_all(&self.pool)
                 .await?;
                 rows.iter().map(|r| Ok(r.try_get("context")?)).collect()
+            }
+            async fn schema_ids_by_hash(
+                &self,
+                context: &str,
+                hash: &str,
+            ) -> Result<Vec<i32>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id FROM schemas WHERE context = $1 AND identity_hash = $2 ORDER BY id",
+                )
+                .bind(context)
+                .bind(hash)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
             }
         }
     };

@@ -645,17 +645,6 @@ impl Store for PostgresStore {
         row.as_ref().map(Self::schema_row).transpose()
     }
 
-    async fn schema_ids_by_hash(&self, context: &str, hash: &str) -> Result<Vec<i32>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id FROM schemas WHERE context = $1 AND identity_hash = $2 ORDER BY id",
-        )
-        .bind(context)
-        .bind(hash)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
-    }
-
     async fn versions(&self, context: &str, subject: &str) -> Result<Vec<VersionRow>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         versions_in(&mut conn, context, subject).await
