@@ -179,6 +179,13 @@ pub enum StoreError {
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+impl From<serde_json::Error> for StoreError {
+    /// A stored JSON document that does not decode: the database holds something we did not write.
+    fn from(error: serde_json::Error) -> Self {
+        StoreError::Backend(Box::new(error))
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         StoreError::Backend(Box::new(error))
@@ -217,9 +224,31 @@ pub struct ScopeSettings {
     pub modes: std::collections::HashMap<String, String>,
 }
 
+/// Decodes a `schemas` row, in either dialect.
+pub(crate) fn schema_row<R: sqlx::Row>(row: &R) -> Result<SchemaRow, StoreError>
+where
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i32: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+{
+    let refs: String = row.try_get("refs")?;
+    let metadata: Option<String> = row.try_get("metadata")?;
+    let rule_set: Option<String> = row.try_get("rule_set")?;
+    Ok(SchemaRow {
+        context: row.try_get("context")?,
+        id: row.try_get("id")?,
+        schema_type: row.try_get("schema_type")?,
+        schema: row.try_get("schema_text")?,
+        references: serde_json::from_str(&refs)?,
+        metadata: metadata.map(|m| serde_json::from_str(&m)).transpose()?,
+        rule_set: rule_set.map(|r| serde_json::from_str(&r)).transpose()?,
+        identity_hash: row.try_get("identity_hash")?,
+    })
+}
+
 /// A stored config body.
 pub(crate) fn parse_config(body: &str) -> Result<Config, StoreError> {
-    serde_json::from_str(body).map_err(|e| StoreError::Backend(Box::new(e)))
+    Ok(serde_json::from_str(body)?)
 }
 
 /// Reads configs and modes of up to [`SETTINGS_SCOPES`] scopes; both dialects accept it.
@@ -359,7 +388,7 @@ pub trait Store: Common + fmt::Debug {
 }
 
 /// Implements [`Common`] for a backend with a `pool` field (`sqlx` generic bounds over
-/// `Database` would outweigh the code). The backend's module must have `json_err`,
+/// `Database` would outweigh the code). The backend's module must have
 /// `sqlx::Row`, `Config`, `Referrer`, `Store` and `ScopeSettings` in scope.
 macro_rules! common_impl {
     ($store:ty) => {
@@ -374,7 +403,7 @@ macro_rules! common_impl {
                     .transpose()
             }
             async fn set_config(&self, scope: &str, config: &Config) -> Result<(), StoreError> {
-                let body = serde_json::to_string(config).map_err(json_err)?;
+                let body = serde_json::to_string(config)?;
                 sqlx::query(
                     "INSERT INTO configs (scope, body) VALUES ($1, $2) \
                      ON CONFLICT (scope) DO UPDATE SET body = excluded.body",

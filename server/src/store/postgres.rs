@@ -42,7 +42,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use accord_types::Config;
 use async_trait::async_trait;
 use md5::{Digest, Md5};
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, Executor, PgConnection, Row};
 use tokio::sync::broadcast;
 
@@ -103,10 +103,6 @@ fn now_ms() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
-}
-
-fn json_err(error: serde_json::Error) -> StoreError {
-    StoreError::Backend(Box::new(error))
 }
 
 /// MD5 of length-prefixed parts, so that ("ab", "c") and ("a", "bc") differ.
@@ -208,28 +204,6 @@ impl PostgresStore {
             listener_pool,
             events,
             listener: Mutex::new(None),
-        })
-    }
-
-    fn schema_row(row: &PgRow) -> Result<SchemaRow, StoreError> {
-        let refs: String = row.try_get("refs")?;
-        let metadata: Option<String> = row.try_get("metadata")?;
-        let rule_set: Option<String> = row.try_get("rule_set")?;
-        Ok(SchemaRow {
-            context: row.try_get("context")?,
-            id: row.try_get("id")?,
-            schema_type: row.try_get("schema_type")?,
-            schema: row.try_get("schema_text")?,
-            references: serde_json::from_str(&refs).map_err(json_err)?,
-            metadata: metadata
-                .map(|m| serde_json::from_str(&m))
-                .transpose()
-                .map_err(json_err)?,
-            rule_set: rule_set
-                .map(|r| serde_json::from_str(&r))
-                .transpose()
-                .map_err(json_err)?,
-            identity_hash: row.try_get("identity_hash")?,
         })
     }
 
@@ -518,19 +492,17 @@ async fn insert_schema(
     version: Option<i32>,
 ) -> Result<i32, StoreError> {
     let content = &new.schema;
-    let refs = serde_json::to_string(&content.references).map_err(json_err)?;
+    let refs = serde_json::to_string(&content.references)?;
     let metadata = content
         .metadata
         .as_ref()
         .map(serde_json::to_string)
-        .transpose()
-        .map_err(json_err)?;
+        .transpose()?;
     let rule_set = content
         .rule_set
         .as_ref()
         .map(serde_json::to_string)
-        .transpose()
-        .map_err(json_err)?;
+        .transpose()?;
     let names: Vec<&str> = content.edges.iter().map(|e| e.name.as_str()).collect();
     let contexts: Vec<&str> = content.edges.iter().map(|e| e.context.as_str()).collect();
     let subjects: Vec<&str> = content.edges.iter().map(|e| e.subject.as_str()).collect();
@@ -642,7 +614,7 @@ impl Store for PostgresStore {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(Self::schema_row).transpose()
+        row.as_ref().map(super::schema_row).transpose()
     }
 
     async fn versions(&self, context: &str, subject: &str) -> Result<Vec<VersionRow>, StoreError> {

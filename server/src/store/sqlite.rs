@@ -11,8 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use accord_types::Config;
 use async_trait::async_trait;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Row, SqliteConnection};
 
@@ -36,10 +35,6 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn json_err(error: serde_json::Error) -> StoreError {
-    StoreError::Backend(Box::new(error))
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) and migrates the database file at `path`.
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
@@ -59,28 +54,6 @@ impl SqliteStore {
             .await
             .map_err(|e| StoreError::Backend(Box::new(e)))?;
         Ok(SqliteStore { pool })
-    }
-
-    fn schema_row(row: &SqliteRow) -> Result<SchemaRow, StoreError> {
-        let refs: String = row.try_get("refs")?;
-        let metadata: Option<String> = row.try_get("metadata")?;
-        let rule_set: Option<String> = row.try_get("rule_set")?;
-        Ok(SchemaRow {
-            context: row.try_get("context")?,
-            id: row.try_get("id")?,
-            schema_type: row.try_get("schema_type")?,
-            schema: row.try_get("schema_text")?,
-            references: serde_json::from_str(&refs).map_err(json_err)?,
-            metadata: metadata
-                .map(|m| serde_json::from_str(&m))
-                .transpose()
-                .map_err(json_err)?,
-            rule_set: rule_set
-                .map(|r| serde_json::from_str(&r))
-                .transpose()
-                .map_err(json_err)?,
-            identity_hash: row.try_get("identity_hash")?,
-        })
     }
 }
 
@@ -168,19 +141,17 @@ async fn insert_schema(
     imported: bool,
 ) -> Result<(), StoreError> {
     let content = &new.schema;
-    let refs = serde_json::to_string(&content.references).map_err(json_err)?;
+    let refs = serde_json::to_string(&content.references)?;
     let metadata = content
         .metadata
         .as_ref()
         .map(serde_json::to_string)
-        .transpose()
-        .map_err(json_err)?;
+        .transpose()?;
     let rule_set = content
         .rule_set
         .as_ref()
         .map(serde_json::to_string)
-        .transpose()
-        .map_err(json_err)?;
+        .transpose()?;
     sqlx::query(
         "INSERT INTO schemas (context, id, schema_type, schema_text, identity_hash, refs, \
          metadata, rule_set, imported, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -256,7 +227,7 @@ impl Store for SqliteStore {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(Self::schema_row).transpose()
+        row.as_ref().map(super::schema_row).transpose()
     }
 
     async fn versions(&self, context: &str, subject: &str) -> Result<Vec<VersionRow>, StoreError> {
