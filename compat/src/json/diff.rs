@@ -67,6 +67,25 @@ fn path_string(path: &[String]) -> String {
     format!("#/{}", path.join("/"))
 }
 
+/// What a removed property is called, by the update's content model: open, partially open
+/// and covered, partially open and not covered, `false` schema in a closed model, closed.
+const PROPERTY_REMOVED: [&str; 5] = [
+    "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL",
+    "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+    "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+    "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+    "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+];
+
+/// The same for a removed tuple item.
+const ITEM_REMOVED: [&str; 5] = [
+    "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL",
+    "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+    "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+    "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+    "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+];
+
 fn add(out: &mut Vec<Difference>, path: &[String], kind: &'static str) {
     out.push(Difference::new(kind, path_string(path)));
 }
@@ -483,30 +502,14 @@ impl<'a> Differ<'a> {
             path.push(name.to_owned());
             match (find(&o.properties, name), find(&u.properties, name)) {
                 (Some(original), None) => {
-                    if is_open_object(self.u, u) {
-                        add(out, path, "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL");
-                    } else if let Some(partial) = partial_object(self.u, u, name) {
-                        let sub = self.sub(Some(original), Some(partial), path);
-                        let covered = self.compatible(&sub);
-                        out.extend(sub);
-                        add(
-                            out,
-                            path,
-                            if covered {
-                                "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
-                            } else {
-                                "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
-                            },
-                        );
-                    } else if matches!(self.o.node(original).kind, Kind::False) {
-                        add(
-                            out,
-                            path,
-                            "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
-                        );
-                    } else {
-                        add(out, path, "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL");
-                    }
+                    self.member_removed(
+                        original,
+                        is_open_object(self.u, u),
+                        partial_object(self.u, u, name),
+                        PROPERTY_REMOVED,
+                        path,
+                        out,
+                    );
                 }
                 (None, Some(added)) => {
                     let required = u.required.iter().any(|r| r == name);
@@ -684,6 +687,42 @@ impl<'a> Differ<'a> {
             .is_some_and(|(_, id)| self.u.node(*id).common.default.is_some())
     }
 
+    /// A property or item of the original that the update no longer declares: judged by the
+    /// update's content model (open, partially open through a schema for the rest, or closed).
+    fn member_removed(
+        &mut self,
+        original: NodeId,
+        open: bool,
+        partial: Option<NodeId>,
+        [
+            open_kind,
+            covered_kind,
+            not_covered_kind,
+            false_kind,
+            closed_kind,
+        ]: [&'static str; 5],
+        path: &mut Path,
+        out: &mut Vec<Difference>,
+    ) {
+        let kind = if open {
+            open_kind
+        } else if let Some(partial) = partial {
+            let sub = self.sub(Some(original), Some(partial), path);
+            let covered = self.compatible(&sub);
+            out.extend(sub);
+            if covered {
+                covered_kind
+            } else {
+                not_covered_kind
+            }
+        } else if matches!(self.o.node(original).kind, Kind::False) {
+            false_kind
+        } else {
+            closed_kind
+        };
+        add(out, path, kind);
+    }
+
     /// `additionalProperties` / `additionalItems`: permitted or not, then the schema of the
     /// additional members. (When the permissions differ, the update's decides the kind.)
     fn additional(
@@ -768,30 +807,14 @@ impl<'a> Differ<'a> {
         }
         for (index, &original) in o.item_schemas.iter().enumerate().skip(common) {
             path.push(format!("items/{index}"));
-            if is_open_array(self.u, u) {
-                add(out, path, "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL");
-            } else if let Some(partial) = partial_array(self.u, u) {
-                let sub = self.sub(Some(original), Some(partial), path);
-                let covered = self.compatible(&sub);
-                out.extend(sub);
-                add(
-                    out,
-                    path,
-                    if covered {
-                        "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
-                    } else {
-                        "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
-                    },
-                );
-            } else if matches!(self.o.node(original).kind, Kind::False) {
-                add(
-                    out,
-                    path,
-                    "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
-                );
-            } else {
-                add(out, path, "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL");
-            }
+            self.member_removed(
+                original,
+                is_open_array(self.u, u),
+                partial_array(self.u, u),
+                ITEM_REMOVED,
+                path,
+                out,
+            );
             path.pop();
         }
         for (index, &added) in u.item_schemas.iter().enumerate().skip(common) {
