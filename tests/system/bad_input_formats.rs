@@ -4,8 +4,6 @@
 //! Each rejection must be 422 / 42201 (or, for sheer size, another 4xx) with a Confluent error body whose message
 //! names the reason, within a bounded time, and the server must still answer afterwards. Nothing may be fetched: the
 //! `$ref` tests point at a TCP listener of their own and assert that it received no connection.
-//!
-//! Known gaps are entries of `EXPECTED_FAILURES` with their reason; an entry whose case passes fails the test as stale.
 
 use std::io::ErrorKind;
 use std::net::TcpListener;
@@ -121,11 +119,11 @@ async fn protobuf_unknown_type_is_422_42201(backend: Backend) {
     let api = Api::new(server.url());
     let text = format!("{PROTO_HEADER}message A {{\n  Missing a = 1;\n}}\n");
     let reply = register_proto(&api, "proto-unknown-value", &text, json!([])).await;
-    assert_invalid(&reply, &["Missing"], "a field of an unknown type");
+    assert_invalid(&reply, &["Missing", "at 4:3"], "a field of an unknown type");
     let text =
         format!("{PROTO_HEADER}service S {{\n  rpc Call(Nope) returns (A);\n}}\nmessage A {{}}\n");
     let reply = register_proto(&api, "proto-unknown-value", &text, json!([])).await;
-    assert_invalid(&reply, &["Nope"], "an rpc taking an unknown type");
+    assert_invalid(&reply, &["Nope", "at 4:7"], "an rpc taking an unknown type");
     assert_no_subject(&api, "proto-unknown-value").await;
     assert_still_serving(&mut server, &api).await;
 }
@@ -440,76 +438,41 @@ async fn json_schema_deep_nesting_is_rejected_clearly(backend: Backend) {
     assert_still_serving(&mut server, &api).await;
 }
 
-/// `.proto` files that parse but that protobuf's descriptor validation refuses (as protox and Confluent's registry do):
-/// each must be 422 / 42201 with a message naming the duplicate or the bad number.
-const PROTO_DESCRIPTOR_ERRORS: &[(&str, &str, &str)] = &[
+/// `.proto` files that parse but that protobuf's descriptor validation refuses (as protoc and every
+/// serializer's descriptor pool do; Confluent's registry lets the first one through): each must be
+/// 422 / 42201 with a message naming the offending declaration and its line and column.
+const PROTO_DESCRIPTOR_ERRORS: &[(&str, &str, &[&str])] = &[
     (
         "duplicate field numbers",
         "message A {\n  string a = 1;\n  string b = 1;\n}\n",
-        "1",
+        &["number 1", "a and b", "at 5:3"],
     ),
     (
         "duplicate field names",
         "message A {\n  string a = 1;\n  string a = 2;\n}\n",
-        "a",
+        &["field a", "twice", "at 5:3"],
     ),
     (
         "duplicate message names",
         "message A {\n  string a = 1;\n}\nmessage A {\n  string b = 1;\n}\n",
-        "A",
-    ),
-    ("field number 0", "message A {\n  string a = 0;\n}\n", "0"),
-];
-
-/// Cases of [`PROTO_DESCRIPTOR_ERRORS`] that Accord gets wrong today, with the reason; one that passes is reported as
-/// stale so that its entry is removed.
-const EXPECTED_FAILURES: &[(&str, &str)] = &[
-    (
-        "duplicate field numbers",
-        "Accord answers 200 and stores the schema (issue 3, Done when 5, requires 422 / 42201)",
+        &["type a", "twice", "at 6:9"],
     ),
     (
-        "duplicate field names",
-        "Accord answers 200 and stores the schema",
+        "field number 0",
+        "message A {\n  string a = 0;\n}\n",
+        &["number 0", "at 4:3"],
     ),
-    (
-        "duplicate message names",
-        "Accord answers 200 and stores the schema",
-    ),
-    ("field number 0", "Accord answers 200 and stores the schema"),
 ];
 
 async fn protobuf_descriptor_errors_are_422_42201(backend: Backend) {
     let mut server = server_on(backend, &[]);
     let api = Api::new(server.url());
-    for (name, _) in EXPECTED_FAILURES {
-        assert!(
-            PROTO_DESCRIPTOR_ERRORS
-                .iter()
-                .any(|(case, _, _)| case == name),
-            "expected failure {name:?} names no case of PROTO_DESCRIPTOR_ERRORS; remove it"
-        );
-    }
-    let mut unexpected = Vec::new();
-    for (index, (name, body, word)) in PROTO_DESCRIPTOR_ERRORS.iter().enumerate() {
+    for (index, (name, body, words)) in PROTO_DESCRIPTOR_ERRORS.iter().enumerate() {
         let subject = format!("proto-descriptor-{index}-value");
         let text = format!("{PROTO_HEADER}{body}");
         let reply = register_proto(&api, &subject, &text, json!([])).await;
-        let rejected = reply.status == 422 && reply.error_code() == Some(42201);
-        let named = reply
-            .message()
-            .is_some_and(|message| message.contains(word));
-        match EXPECTED_FAILURES.iter().find(|(xfail, _)| xfail == name) {
-            Some((_, reason)) if rejected => unexpected.push(format!(
-                "{name}: passes now, remove its stale expected-failure entry ({reason})"
-            )),
-            Some(_) => {}
-            None if rejected && named => {}
-            None => unexpected.push(format!(
-                "{name}: expected 422 / 42201 naming {word:?}, got {reply}"
-            )),
-        }
+        assert_invalid(&reply, words, name);
+        assert_no_subject(&api, &subject).await;
     }
-    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
     assert_still_serving(&mut server, &api).await;
 }

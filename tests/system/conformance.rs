@@ -18,11 +18,7 @@ use crate::{Backend, server_on};
 const RECORDED_SCENARIOS: usize = 37;
 
 /// Scenarios allowed to fail, each with the reason a user would accept.
-const EXPECTED_FAILURES: &[(&str, &str)] = &[(
-    "reg-proto",
-    "step 10 only: Confluent lists the subjects of an id as [b, a] although a was registered first \
-     (its hash-set order, not a contract); Accord lists them sorted",
-)];
+const EXPECTED_FAILURES: &[(&str, &str)] = &[];
 
 /// How long the whole replay may take.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(900);

@@ -1,6 +1,20 @@
 //! The parse tree of a `.proto` file, shaped like Square Wire's `ProtoFileElement`, which is what
 //! Confluent prints and diffs: names and types exactly as written, declaration order kept.
 
+/// Where a declaration starts in the `.proto` text (1-based), for error messages; absent for a
+/// file converted from a `FileDescriptorProto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Position {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
 /// A whole `.proto` file.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ProtoFile {
@@ -40,6 +54,7 @@ impl TypeElement {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct MessageElement {
     pub(crate) name: String,
+    pub(crate) position: Option<Position>,
     pub(crate) reserveds: Vec<Vec<Reserved>>,
     pub(crate) options: Vec<OptionElement>,
     pub(crate) fields: Vec<FieldElement>,
@@ -76,6 +91,7 @@ impl Label {
 
 #[derive(Debug, Clone)]
 pub(crate) struct FieldElement {
+    pub(crate) position: Option<Position>,
     pub(crate) label: Option<Label>,
     /// The type as written, `map<K, V>` for map fields.
     pub(crate) type_name: String,
@@ -96,6 +112,7 @@ pub(crate) struct OneOfElement {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EnumElement {
     pub(crate) name: String,
+    pub(crate) position: Option<Position>,
     pub(crate) reserveds: Vec<Vec<Reserved>>,
     pub(crate) options: Vec<OptionElement>,
     pub(crate) constants: Vec<EnumConstant>,
@@ -124,6 +141,7 @@ pub(crate) struct ServiceElement {
 #[derive(Debug, Clone)]
 pub(crate) struct RpcElement {
     pub(crate) name: String,
+    pub(crate) position: Option<Position>,
     pub(crate) request_type: String,
     pub(crate) request_streaming: bool,
     pub(crate) response_type: String,

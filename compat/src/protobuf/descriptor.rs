@@ -741,6 +741,7 @@ fn file_from(descriptor: &FileDescriptorProto) -> Result<ProtoFile, SchemaError>
                 .iter()
                 .map(|m| RpcElement {
                     name: m.name.clone().unwrap_or_default(),
+                    position: None,
                     request_type: m.input_type.clone().unwrap_or_default(),
                     request_streaming: m.client_streaming.unwrap_or(false),
                     response_type: m.output_type.clone().unwrap_or_default(),
@@ -777,6 +778,7 @@ fn enum_from(element: &EnumDescriptorProto) -> EnumElement {
     );
     EnumElement {
         name: element.name.clone().unwrap_or_default(),
+        position: None,
         reserveds,
         options: decode_options(element.options.as_ref(), ENUM_OPTIONS),
         constants: element
@@ -947,6 +949,7 @@ fn field_from(
     }
     let json_name = field.json_name.clone();
     Ok(FieldElement {
+        position: None,
         label,
         type_name,
         tag: i64::from(field.number.unwrap_or(0)),

@@ -6,9 +6,10 @@
 //! `ignore_extensions` texts; `diff` is Confluent's `SchemaDiff`; `descriptor` converts to and
 //! from base64 `FileDescriptorProto`; `index` maps message indexes to names. Nothing here does IO.
 //!
-//! Acceptance follows Confluent, which is more lenient than protoc: unknown custom options, an
-//! unused import that cannot be found and duplicate field numbers are accepted; a syntax error, a
-//! type that does not resolve and an import cycle are not.
+//! Acceptance follows Confluent where it is more lenient than protoc (unknown custom options, an
+//! unused import that cannot be found are accepted); a syntax error, a type that does not resolve
+//! and an import cycle are rejected, and so are the descriptor errors no serializer could load
+//! (`validate`: duplicate field numbers or names, invalid field numbers, duplicate type names).
 
 mod ast;
 mod builtin;
@@ -20,12 +21,13 @@ mod print;
 #[cfg(test)]
 mod tests;
 mod types;
+mod validate;
 
 use std::collections::HashSet;
 
 use crate::{CheckOptions, CompatibilityLevel, ParseOptions, Reference, SchemaError, Violation};
-use ast::{FieldElement, ProtoFile, TypeElement};
-use types::{Dependency, Types, is_scalar, map_parts};
+use ast::ProtoFile;
+use types::{Dependency, Types};
 
 pub(crate) use index::{message_full_name, message_index_path};
 
@@ -65,7 +67,7 @@ impl ProtobufSchema {
             )?;
         }
         let types = Types::collect(&file, &dependencies);
-        validate(&file, &types)?;
+        validate::validate(&file, &types)?;
         let canonical = print::canonical(&file);
         Ok(ProtobufSchema {
             file,
@@ -163,61 +165,6 @@ fn load(
         text: referenced.then(|| text.to_owned()),
         file,
     });
-    Ok(())
-}
-
-/// Every field and RPC type of the schema must name a known type (Confluent:
-/// `Could not resolve type: X`).
-fn validate(file: &ProtoFile, types: &Types<'_>) -> Result<(), SchemaError> {
-    fn check_field(
-        field: &FieldElement,
-        types: &Types<'_>,
-        scope: &[&str],
-    ) -> Result<(), SchemaError> {
-        let names: Vec<&str> = match map_parts(&field.type_name) {
-            Some((key, value)) => vec![key, value],
-            None => vec![field.type_name.as_str()],
-        };
-        for name in names {
-            if !is_scalar(name) && types.resolve(name, scope).is_none() {
-                return Err(SchemaError::Invalid(format!(
-                    "Could not resolve type: {name}"
-                )));
-            }
-        }
-        Ok(())
-    }
-    fn walk<'e>(
-        elements: &'e [TypeElement],
-        types: &Types<'_>,
-        scope: &mut Vec<&'e str>,
-    ) -> Result<(), SchemaError> {
-        for element in elements {
-            let TypeElement::Message(message) = element else {
-                continue;
-            };
-            scope.push(&message.name);
-            let oneof_fields = message.oneofs.iter().flat_map(|o| &o.fields);
-            for field in message.fields.iter().chain(oneof_fields) {
-                check_field(field, types, scope)?;
-            }
-            walk(&message.nested, types, scope)?;
-            scope.pop();
-        }
-        Ok(())
-    }
-    walk(&file.types, types, &mut Vec::new())?;
-    for service in &file.services {
-        for rpc in &service.rpcs {
-            for name in [&rpc.request_type, &rpc.response_type] {
-                if types.resolve(name, &[]).is_none() {
-                    return Err(SchemaError::Invalid(format!(
-                        "Could not resolve type: {name}"
-                    )));
-                }
-            }
-        }
-    }
     Ok(())
 }
 

@@ -6,8 +6,8 @@
 
 use super::ast::{
     Aggregate, EnumConstant, EnumElement, ExtendElement, FieldElement, Label, MessageElement,
-    OneOfElement, OptionElement, OptionValue, ProtoFile, Reserved, RpcElement, ServiceElement,
-    TypeElement,
+    OneOfElement, OptionElement, OptionValue, Position, ProtoFile, Reserved, RpcElement,
+    ServiceElement, TypeElement,
 };
 use crate::SchemaError;
 
@@ -227,6 +227,14 @@ impl Parser {
         }
     }
 
+    /// Where the next token starts.
+    fn position(&self) -> Option<Position> {
+        self.tokens.get(self.pos).map(|t| Position {
+            line: t.line,
+            column: t.col,
+        })
+    }
+
     fn next(&mut self) -> Option<Tok> {
         let tok = self.tokens.get(self.pos).map(|t| t.tok.clone());
         if tok.is_some() {
@@ -358,6 +366,7 @@ impl Parser {
     fn message(&mut self) -> Result<MessageElement, SchemaError> {
         self.enter()?;
         let mut message = MessageElement {
+            position: self.position(),
             name: self.word()?,
             ..MessageElement::default()
         };
@@ -457,6 +466,7 @@ impl Parser {
             }
             self.pos += 1;
         }
+        let position = self.position();
         let type_name = if self.peek() == Some(&Tok::Word("map".into()))
             && self.tokens.get(self.pos + 1).map(|t| &t.tok) == Some(&Tok::Punct('<'))
         {
@@ -478,6 +488,7 @@ impl Parser {
         self.expect('=')?;
         let tag = self.int()?;
         let mut field = FieldElement {
+            position,
             label,
             type_name,
             name,
@@ -548,6 +559,7 @@ impl Parser {
 
     fn enumeration(&mut self) -> Result<EnumElement, SchemaError> {
         let mut element = EnumElement {
+            position: self.position(),
             name: self.word()?,
             ..EnumElement::default()
         };
@@ -635,6 +647,7 @@ impl Parser {
     }
 
     fn rpc(&mut self) -> Result<RpcElement, SchemaError> {
+        let position = self.position();
         let name = self.word()?;
         let (request_streaming, request_type) = self.rpc_type()?;
         if self.word()? != "returns" {
@@ -664,6 +677,7 @@ impl Parser {
         }
         Ok(RpcElement {
             name,
+            position,
             request_type,
             request_streaming,
             response_type,

@@ -2,14 +2,19 @@
 //! text or rejection, every Protobuf pair's BACKWARD and FORWARD messages, every Protobuf chain
 //! at all levels.
 //!
-//! Rejections are compared on the error text, which follows Square Wire's parser messages.
+//! Rejections are compared on the start of the error text, which follows Square Wire's parser
+//! messages; Accord then adds where the error is.
 
 use accord_compat::SchemaType;
 
 use crate::common::{ErrorText, library_chains, library_pairs, library_schemas};
 
 /// Schemas whose result differs from Confluent's, and why.
-const SCHEMA_DIFFERENCES: &[(&str, &str)] = &[];
+const SCHEMA_DIFFERENCES: &[(&str, &str)] = &[(
+    "proto-dup-number",
+    "two fields share number 1: the recorded Confluent library accepts the text, Accord rejects it \
+     with 422 as protoc and every serializer's descriptor pool do (issue 3 asks for the rejection)",
+)];
 
 /// Pairs whose result differs from Confluent's, and why.
 const PAIR_DIFFERENCES: &[(&str, &str)] = &[(
@@ -28,7 +33,7 @@ fn protobuf_schemas_match_confluent() {
     library_schemas(
         SchemaType::Protobuf,
         "library protobuf schemas (canonical, normalized, errors)",
-        ErrorText::Exact,
+        ErrorText::Prefix,
         SCHEMA_DIFFERENCES,
     );
 }

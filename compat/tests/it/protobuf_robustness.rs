@@ -47,31 +47,30 @@ fn syntax_errors_name_line_column_and_reason() {
 fn unknown_types_and_missing_imports_are_rejected_when_used() {
     assert_eq!(
         rejected("syntax = \"proto3\";\nmessage A { Missing m = 1; }\n", &[]),
-        "Could not resolve type: Missing"
+        "Could not resolve type: Missing at 2:13 (field m of message A)"
     );
     assert_eq!(
         rejected(
             "syntax = \"proto3\";\nimport \"nope.proto\";\nmessage A { nope.X x = 1; }\n",
             &[]
         ),
-        "Could not resolve type: nope.X"
+        "Could not resolve type: nope.X at 3:13 (field x of message A)"
     );
     assert_eq!(
         rejected(
-            "syntax = \"proto3\";\nmessage A { map<string, Nope> m = 1; }\n",
+            "syntax = \"proto3\";\nmessage A {\n  message B {\n    map<string, Nope> m = 1;\n  }\n}\n",
             &[]
         ),
-        "Could not resolve type: Nope"
+        "Could not resolve type: Nope at 4:5 (field m of message A.B)"
     );
     assert_eq!(
         rejected(
             "syntax = \"proto3\";\nmessage A {}\nservice S { rpc R (A) returns (B); }\n",
             &[]
         ),
-        "Could not resolve type: B"
+        "Could not resolve type: B at 3:17 (rpc R)"
     );
-    // Confluent accepts an import nobody uses, and duplicate field numbers (see the library's
-    // `proto-missing-import` and `proto-dup-number`).
+    // Confluent accepts an import nobody uses (the library's `proto-missing-import`).
     assert!(
         protobuf(
             "syntax = \"proto3\";\nimport \"nope.proto\";\nmessage A {}\n",
@@ -79,12 +78,56 @@ fn unknown_types_and_missing_imports_are_rejected_when_used() {
         )
         .is_ok()
     );
-    assert!(
-        protobuf(
-            "syntax = \"proto3\";\nmessage A { string a = 1; string b = 1; }\n",
+}
+
+#[test]
+fn descriptor_errors_name_the_declaration_and_its_location() {
+    let cases = [
+        (
+            "message A {\n  string a = 1;\n  string b = 1;\n}\n",
+            "field number 1 is used by both a and b in message A at 4:3",
+        ),
+        (
+            "message A {\n  string a = 1;\n  oneof o {\n    string b = 1;\n  }\n}\n",
+            "field number 1 is used by both a and b in message A at 5:5",
+        ),
+        (
+            "message A {\n  string a = 1;\n  int32 a = 2;\n}\n",
+            "field a is declared twice in message A at 4:3",
+        ),
+        (
+            "message A {}\nmessage B {}\nenum A { X = 0; }\n",
+            "type A is declared twice at 4:6",
+        ),
+        (
+            "message A {\n  message N {}\n  message N {}\n}\n",
+            "type N is declared twice in message A at 4:11",
+        ),
+        (
+            "message A {\n  string a = 0;\n}\n",
+            "field a has number 0, outside 1..=536870911 in message A at 3:3",
+        ),
+        (
+            "message A {\n  string a = 536870912;\n}\n",
+            "field a has number 536870912, outside 1..=536870911 in message A at 3:3",
+        ),
+        (
+            "message A {\n  string a = 19500;\n}\n",
+            "field a has number 19500, which protobuf reserves (19000..=19999) in message A at 3:3",
+        ),
+    ];
+    for (body, expected) in cases {
+        let text = format!("syntax = \"proto3\";\n{body}");
+        assert_eq!(rejected(&text, &[]), expected, "{text}");
+    }
+    // The same rules apply to a schema registered as a base64 `FileDescriptorProto` (here
+    // `message A { string a = 1; string b = 1; }`), which has no location to name.
+    assert_eq!(
+        rejected(
+            "CglkdXAucHJvdG8iGQoBQRIJCgFhGAEgASgJEgkKAWIYASABKAliBnByb3RvMw==",
             &[]
-        )
-        .is_ok()
+        ),
+        "field number 1 is used by both a and b in message A"
     );
 }
 

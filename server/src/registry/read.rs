@@ -169,7 +169,7 @@ impl Registry {
             .map(QualifiedSubject::parse)
             .filter(|q| !q.name.is_empty());
         let usages = self.store.usages(&row.context, id).await?;
-        Ok(usages
+        let mut versions: Vec<SubjectVersion> = usages
             .into_iter()
             .filter(|u| deleted || !u.deleted)
             .filter(|u| filter.as_ref().is_none_or(|q| q.name == u.subject))
@@ -177,7 +177,9 @@ impl Registry {
                 subject: qualify(&row.context, &u.subject),
                 version: u.version,
             })
-            .collect())
+            .collect();
+        in_confluent_listing_order(&mut versions);
+        Ok(versions)
     }
 
     /// The version rows of a subject that exist at all, or 40401.
@@ -401,6 +403,31 @@ impl Registry {
 
 /// Confluent's prefix rules: `:*:` matches everything; an unqualified prefix matches the
 /// default context only; a qualified prefix matches within its context.
+/// Orders the subjects sharing one schema id as Confluent lists them: it keeps them as keys of a
+/// Java `ConcurrentHashMap`, so clients see them in that map's iteration order (by hash bucket),
+/// not sorted. Versions of one subject stay in version order.
+fn in_confluent_listing_order(versions: &mut [SubjectVersion]) {
+    let mut subjects: Vec<&str> = versions.iter().map(|v| v.subject.as_str()).collect();
+    subjects.dedup();
+    // The table grows from 16 buckets, doubling once three quarters are used.
+    let mut buckets = 16usize;
+    while subjects.len() >= buckets / 4 * 3 {
+        buckets *= 2;
+    }
+    let bucket = |subject: &str| {
+        let hash = java_string_hash(subject);
+        (hash ^ (hash >> 16)) as usize & (buckets - 1)
+    };
+    versions.sort_by_cached_key(|v| bucket(&v.subject));
+}
+
+/// Java's `String.hashCode`: `s[0]*31^(n-1) + … + s[n-1]` over UTF-16 code units, wrapping.
+fn java_string_hash(text: &str) -> u32 {
+    text.encode_utf16().fold(0u32, |hash, unit| {
+        hash.wrapping_mul(31).wrapping_add(u32::from(unit))
+    })
+}
+
 fn matches_prefix(name: &str, prefix: &str) -> bool {
     if let Some(rest) = prefix.strip_prefix(":*:") {
         let bare = QualifiedSubject::parse(name).name;
@@ -410,4 +437,47 @@ fn matches_prefix(name: &str, prefix: &str) -> bool {
         return name.starts_with(prefix);
     }
     !name.starts_with(":.") && name.starts_with(prefix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_string_hash_matches_java() {
+        // Values of `String.hashCode()` in Java.
+        assert_eq!(java_string_hash(""), 0);
+        assert_eq!(java_string_hash("hello"), 99_162_322);
+        assert_eq!(
+            java_string_hash("subject-value").cast_signed(),
+            -975_214_192
+        );
+        assert_eq!(java_string_hash("é-ü"), 225_560);
+    }
+
+    #[test]
+    fn subjects_sharing_an_id_follow_the_hash_map_order() {
+        let version = |subject: &str, version| SubjectVersion {
+            subject: subject.to_owned(),
+            version,
+        };
+        // Recorded from Confluent: `reg-proto.b` before `reg-proto.a`, `reg-avro.a` before `reg-avro.b`.
+        let mut versions = vec![version("reg-proto.a", 1), version("reg-proto.b", 1)];
+        in_confluent_listing_order(&mut versions);
+        assert_eq!(versions[0].subject, "reg-proto.b");
+        let mut versions = vec![
+            version("reg-avro.a", 1),
+            version("reg-avro.a", 2),
+            version("reg-avro.b", 1),
+        ];
+        in_confluent_listing_order(&mut versions);
+        let order: Vec<_> = versions
+            .iter()
+            .map(|v| (v.subject.as_str(), v.version))
+            .collect();
+        assert_eq!(
+            order,
+            [("reg-avro.a", 1), ("reg-avro.a", 2), ("reg-avro.b", 1)]
+        );
+    }
 }
