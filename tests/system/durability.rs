@@ -1,5 +1,6 @@
-//! Durability: the server is killed with SIGKILL in the middle of a registration burst and restarted on the same data directory;
-//! every registration it acknowledged must read back with its ID, its version and its schema.
+//! Durability, on both backends: the server is killed with SIGKILL in the middle of a registration burst and restarted on
+//! the same data directory or database; every registration it acknowledged must read back with its ID, its version and
+//! its schema.
 //!
 //! Registrations in flight at the kill may or may not have landed; only acknowledged ones are checked.
 //! A graceful restart (SIGTERM) must exit with status 0 and keep its data too.
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 use accord_tests::{Api, Reply};
 use serde_json::{Value, json};
 
-use crate::server;
+use crate::{Backend, server_on};
 
 const WRITERS: usize = 8;
 const SUBJECTS: usize = 3;
@@ -50,9 +51,10 @@ fn parsed(schema: &str) -> Value {
         .unwrap_or_else(|err| panic!("schema text is not JSON ({err}): {schema}"))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn acknowledged_registrations_survive_sigkill() {
-    let mut server = server();
+on_both_backends!(async: acknowledged_registrations_survive_sigkill, graceful_restart_exits_zero_and_keeps_registrations);
+
+async fn acknowledged_registrations_survive_sigkill(backend: Backend) {
+    let mut server = server_on(backend, &[]);
     let api = Api::new(server.url());
     let reply = api
         .put("/config", &json!({"compatibility": "NONE"}))
@@ -228,9 +230,8 @@ async fn read_back(api: &Api, ack: &Ack) -> Result<(), String> {
     Ok(())
 }
 
-#[tokio::test]
-async fn graceful_restart_exits_zero_and_keeps_registrations() {
-    let mut server = server();
+async fn graceful_restart_exits_zero_and_keeps_registrations(backend: Backend) {
+    let mut server = server_on(backend, &[]);
     let api = Api::new(server.url());
     let schema = r#"{"type":"record","name":"Kept","fields":[{"name":"a","type":"string"}]}"#;
     let reply = api

@@ -1,5 +1,5 @@
 //! The Node.js clients `@confluentinc/schemaregistry` and `@kafkajs/confluent-schema-registry` against a fresh server
-//! process: `tests/interop/node/setup.sh` installs them from npm (`npm ci`, pinned by package-lock.json), then
+//! process on each backend: `tests/interop/node/setup.sh` installs them from npm (`npm ci`, pinned by package-lock.json), then
 //! `json_roundtrip.mjs` drives the first one's real `JsonSerializer` and `JsonDeserializer`, and `kafkajs_protobuf.mjs`
 //! the second one's Protobuf registration (with its `GET /config/{subject}` probe) and encode/decode.
 //!
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use accord_tests::{InteropTimeouts, run_interop_script};
 
-use crate::server;
+use crate::{Backend, server_on};
 
 /// `npm ci` downloads about 280 packages on a cold run.
 const TIMEOUTS: InteropTimeouts = InteropTimeouts {
@@ -18,24 +18,30 @@ const TIMEOUTS: InteropTimeouts = InteropTimeouts {
     script: Duration::from_secs(300),
 };
 
-#[test]
-fn confluent_schemaregistry_node_client_and_json_serdes() {
-    run_script("json_roundtrip.mjs");
+on_both_backends!(sync: confluent_schemaregistry_node_client_and_json_serdes, kafkajs_confluent_schema_registry_protobuf);
+
+fn confluent_schemaregistry_node_client_and_json_serdes(backend: Backend) {
+    run_script(backend, "json_roundtrip.mjs");
 }
 
-#[test]
-fn kafkajs_confluent_schema_registry_protobuf() {
-    run_script("kafkajs_protobuf.mjs");
+fn kafkajs_confluent_schema_registry_protobuf(backend: Backend) {
+    run_script(backend, "kafkajs_protobuf.mjs");
 }
 
 /// Installs (or reuses) `node_modules`, then runs `script` of `tests/interop/node/` against a fresh server.
-fn run_script(script: &str) {
-    run_interop_script("node", script, TIMEOUTS, server, |dir, _setup, server| {
-        let mut command = Command::new("node");
-        command
-            .arg(dir.join(script))
-            .arg(server.url())
-            .current_dir(dir);
-        command
-    });
+fn run_script(backend: Backend, script: &str) {
+    run_interop_script(
+        "node",
+        script,
+        TIMEOUTS,
+        || server_on(backend, &[]),
+        |dir, _setup, server| {
+            let mut command = Command::new("node");
+            command
+                .arg(dir.join(script))
+                .arg(server.url())
+                .current_dir(dir);
+            command
+        },
+    );
 }
