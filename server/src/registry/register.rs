@@ -607,20 +607,6 @@ impl Registry {
             }
         }
 
-        // The identity hash ignores the schema type, so the same text registered as another
-        // type would share an id; Confluent refuses that as an id overwrite.
-        if request.id.is_none() {
-            for id in self
-                .store
-                .schema_ids_by_hash(&subject.context, &hash)
-                .await?
-            {
-                let row = self.existing_schema(&subject.context, id).await?;
-                if row.schema_type != schema_type.as_str() {
-                    return Err(overwrite_refused(id, &subject.context));
-                }
-            }
-        }
         let explicit_version = if import {
             request.version.filter(|v| *v > 0)
         } else {
@@ -642,6 +628,8 @@ impl Registry {
             id: request.id,
             version: explicit_version,
         };
+        // The identity hash ignores the schema type, so the same text registered as another type
+        // would share an id; the store refuses that and Confluent calls it an id overwrite.
         let registered = match self.store.register(&new).await {
             Ok(registered) => registered,
             Err(StoreError::IdTaken { id }) => return Err(overwrite_refused(id, &subject.context)),

@@ -168,7 +168,8 @@ pub enum StoreError {
     /// The subject changed since the registration was decided; decide again.
     #[error("the subject changed concurrently")]
     Conflict,
-    /// An explicit id is already taken by different content.
+    /// An explicit id is already taken by different content, or (without an explicit id) the
+    /// same content is stored as another schema type, so that sharing its id would change its type.
     #[error("id {id} is already used by a different schema")]
     IdTaken {
         /// The id.

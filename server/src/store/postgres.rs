@@ -228,7 +228,10 @@ impl PostgresStore {
                 Some(_) => return Err(StoreError::IdTaken { id }),
                 None => None,
             },
-            None => seen.found_id,
+            None => match seen.other_type_id {
+                Some(id) => return Err(StoreError::IdTaken { id }),
+                None => seen.found_id,
+            },
         };
         let taken = new
             .version
@@ -347,6 +350,8 @@ struct RegisterView {
     found_id: Option<i32>,
     /// The identity hash of the explicitly requested id (IMPORT), if that id exists.
     id_hash: Option<String>,
+    /// The lowest id holding the same content as another schema type.
+    other_type_id: Option<i32>,
     /// Whether the context row (and so its id sequence) exists.
     has_context: bool,
 }
@@ -356,10 +361,13 @@ async fn read_for_register(
     new: &NewVersion,
 ) -> Result<RegisterView, StoreError> {
     let rows = sqlx::query(
-        "SELECT k.found_id, k.id_hash, k.has_context, v.version, v.schema_id, v.deleted \
+        "SELECT k.found_id, k.other_type_id, k.id_hash, k.has_context, v.version, v.schema_id, \
+             v.deleted \
          FROM (SELECT \
              (SELECT id FROM schemas WHERE context = $1 AND identity_hash = $3 \
               ORDER BY id LIMIT 1) AS found_id, \
+             (SELECT id FROM schemas WHERE context = $1 AND identity_hash = $3 \
+              AND schema_type <> $5 ORDER BY id LIMIT 1) AS other_type_id, \
              (SELECT identity_hash FROM schemas WHERE context = $1 AND id = $4) AS id_hash, \
              EXISTS (SELECT 1 FROM contexts WHERE context = $1) AS has_context) AS k \
          LEFT JOIN subject_versions v ON v.context = $1 AND v.subject = $2 \
@@ -369,6 +377,7 @@ async fn read_for_register(
     .bind(&new.subject)
     .bind(&new.schema.identity_hash)
     .bind(new.id)
+    .bind(&new.schema.schema_type)
     .fetch_all(&mut *conn)
     .await?;
     let first = rows
@@ -388,6 +397,7 @@ async fn read_for_register(
     Ok(RegisterView {
         versions,
         found_id: first.try_get("found_id")?,
+        other_type_id: first.try_get("other_type_id")?,
         id_hash: first.try_get("id_hash")?,
         has_context: first.try_get("has_context")?,
     })

@@ -115,14 +115,23 @@ async fn schema_id_for(conn: &mut SqliteConnection, new: &NewVersion) -> Result<
         return Ok(id);
     }
     let found = sqlx::query(
-        "SELECT id FROM schemas WHERE context = $1 AND identity_hash = $2 ORDER BY id LIMIT 1",
+        "SELECT id, schema_type FROM schemas WHERE context = $1 AND identity_hash = $2 \
+         ORDER BY schema_type = $3, id LIMIT 1",
     )
     .bind(&new.context)
     .bind(&content.identity_hash)
+    .bind(&content.schema_type)
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(row) = found {
-        return Ok(row.try_get("id")?);
+        let id = row.try_get("id")?;
+        let schema_type: String = row.try_get("schema_type")?;
+        // The same content under another schema type would share its id.
+        return if schema_type == content.schema_type {
+            Ok(id)
+        } else {
+            Err(StoreError::IdTaken { id })
+        };
     }
     let max_id: i32 = sqlx::query("SELECT max_id FROM contexts WHERE context = $1")
         .bind(&new.context)
