@@ -64,6 +64,7 @@ contract_suite! {
         references_are_listed_by_their_target,
         subjects_and_contexts_sort_bytewise_and_contexts_count_ids_apart,
         configs_and_modes_round_trip,
+        settings_and_versions_come_in_one_read,
         an_empty_context_can_be_deleted,
         ping_answers;
     backing:
@@ -681,6 +682,41 @@ async fn configs_and_modes_round_trip(store: &dyn Store) {
         store.delete_mode("other", None).await.expect("delete"),
         None
     );
+}
+
+async fn settings_and_versions_come_in_one_read(store: &dyn Store) {
+    let full = Config {
+        compatibility_level: Some("FULL".into()),
+        ..Config::default()
+    };
+    store.set_config("s", &full).await.expect("set config");
+    store.set_mode("", "READONLY").await.expect("set mode");
+    register(store, DEFAULT, "s", "a").await;
+    register(store, DEFAULT, "s", "b").await;
+    register(store, DEFAULT, "t", "c").await;
+    store
+        .soft_delete(DEFAULT, "s", &[1])
+        .await
+        .expect("soft delete");
+    let scopes = ["s".to_owned(), String::new(), "absent".to_owned()];
+    let (settings, read) = store
+        .settings_and_versions(&scopes, DEFAULT, "s")
+        .await
+        .expect("settings and versions");
+    assert_eq!(settings.configs.get("s"), Some(&full));
+    assert_eq!(settings.configs.len(), 1, "{:?}", settings.configs);
+    assert_eq!(settings.modes.get("").map(String::as_str), Some("READONLY"));
+    assert_eq!(settings.modes.len(), 1, "{:?}", settings.modes);
+    let read: Vec<_> = read.iter().map(|v| (v.version, v.deleted)).collect();
+    assert_eq!(read, [(1, true), (2, false)]);
+    // A subject without versions, and the settings alone.
+    let (_, none) = store
+        .settings_and_versions(&scopes, DEFAULT, "absent")
+        .await
+        .expect("settings without versions");
+    assert!(none.is_empty(), "{none:?}");
+    let settings = store.settings(&scopes).await.expect("settings");
+    assert_eq!(settings.configs.get("s"), Some(&full));
 }
 
 async fn an_empty_context_can_be_deleted(store: &dyn Store) {

@@ -14,7 +14,7 @@ use accord_types::{
     Metadata, RegisterSchemaRequest, RegisterSchemaResponse, RuleSet, Schema, SchemaReference,
 };
 
-use super::settings::{ConfigView, Mode, read_only};
+use super::settings::{ConfigView, Decision, Mode, read_only};
 use super::subject::QualifiedSubject;
 use super::{Registry, RegistryError, response_schema_type, schema_type};
 use crate::store::{NewSchema, NewVersion, SchemaRow, StoreError, SubjectState, VersionRow};
@@ -246,6 +246,17 @@ fn validate_rule_set(rule_set: Option<&RuleSet>) -> Result<(), RegistryError> {
     Ok(())
 }
 
+/// One attempt at a registration: the subject's versions as read for it, and the settings
+/// decided once for the request.
+#[derive(Debug)]
+struct Attempt<'a> {
+    subject: &'a QualifiedSubject,
+    versions: Vec<VersionRow>,
+    config: &'a ConfigView,
+    mode: Mode,
+    normalize: bool,
+}
+
 impl Registry {
     /// Parses a request's schema with its references resolved.
     async fn candidate(
@@ -386,14 +397,29 @@ impl Registry {
         validate_rule_set(request.rule_set.as_ref())?;
         let named = QualifiedSubject::parse(raw_subject);
         named.validate(raw_subject)?;
-        let (subject, config, mode) = self.decide(&named).await?;
+        let Decision {
+            subject,
+            config,
+            mode,
+            versions,
+        } = self.decide(&named).await?;
         let normalize = normalize || config.normalize();
         let schema_type = request.schema_type()?;
+        let mut first_read = Some(versions);
         for _ in 0..MAX_ATTEMPTS {
-            match self
-                .try_register(&subject, &request, schema_type, &config, mode, normalize)
-                .await
-            {
+            // A retry follows a concurrent write, so it reads the versions again.
+            let versions = match first_read.take() {
+                Some(versions) => versions,
+                None => self.store.versions(&subject.context, &subject.name).await?,
+            };
+            let attempt = Attempt {
+                subject: &subject,
+                versions,
+                config: &config,
+                mode,
+                normalize,
+            };
+            match self.try_register(attempt, &request, schema_type).await {
                 Err(RegistryError::Store(StoreError::Conflict)) => tokio::task::yield_now().await,
                 other => return other,
             }
@@ -403,14 +429,17 @@ impl Registry {
 
     async fn try_register(
         &self,
-        subject: &QualifiedSubject,
+        attempt: Attempt<'_>,
         request: &SchemaRequest,
         requested_type: SchemaType,
-        config: &ConfigView,
-        mode: Mode,
-        normalize: bool,
     ) -> Result<RegisterOutcome, RegistryError> {
-        let versions = self.store.versions(&subject.context, &subject.name).await?;
+        let Attempt {
+            subject,
+            versions,
+            config,
+            mode,
+            normalize,
+        } = attempt;
         let state = SubjectState::of(&versions);
         let live: Vec<&VersionRow> = versions.iter().filter(|v| !v.deleted).collect();
 

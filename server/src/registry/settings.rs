@@ -8,7 +8,7 @@ use accord_types::{Config, ConfigSettings, ConfigUpdateRequest};
 
 use super::subject::{GLOBAL_CONTEXT, QualifiedSubject, context_scope};
 use super::{Registry, RegistryError};
-use crate::store::ScopeSettings;
+use crate::store::{ScopeSettings, VersionRow};
 
 /// The scope holding the cross-context defaults.
 fn global_default_scope() -> String {
@@ -130,6 +130,16 @@ pub(super) fn scope_of(subject: &QualifiedSubject) -> String {
     subject.scope()
 }
 
+/// What a registration is decided on: the subject after alias resolution, its effective config
+/// and mode, and its versions as read in the same round trip.
+#[derive(Debug)]
+pub(super) struct Decision {
+    pub(super) subject: QualifiedSubject,
+    pub(super) config: ConfigView,
+    pub(super) mode: Mode,
+    pub(super) versions: Vec<VersionRow>,
+}
+
 impl Registry {
     /// Configs and modes of every scope that decides a request about `subject`, in one
     /// store round trip.
@@ -137,11 +147,7 @@ impl Registry {
         &self,
         subject: &QualifiedSubject,
     ) -> Result<ScopeSettings, RegistryError> {
-        let mut scopes = chain(subject);
-        if !scopes.iter().any(String::is_empty) {
-            scopes.push(String::new());
-        }
-        Ok(self.store.settings(&scopes).await?)
+        Ok(self.settings_and_versions_of(subject).await?.0)
     }
 
     /// The effective config of a subject (or of a context when the name is empty).
@@ -397,24 +403,39 @@ impl Registry {
         Ok(alias_target(own.as_ref(), subject))
     }
 
-    /// The subject a write addresses (after its alias) with its effective config and mode,
-    /// in one store round trip unless an alias redirects.
-    pub(super) async fn decide(
-        &self,
-        named: &QualifiedSubject,
-    ) -> Result<(QualifiedSubject, ConfigView, Mode), RegistryError> {
-        let mut settings = self.settings_of(named).await?;
+    /// The subject a write addresses (after its alias) with its effective config, mode and
+    /// versions, in one store round trip unless an alias redirects.
+    pub(super) async fn decide(&self, named: &QualifiedSubject) -> Result<Decision, RegistryError> {
+        let (mut settings, mut versions) = self.settings_and_versions_of(named).await?;
         let subject = if named.name.is_empty() {
             named.clone()
         } else {
             alias_target(settings.configs.get(&named.scope()), named)
         };
         if subject != *named {
-            settings = self.settings_of(&subject).await?;
+            (settings, versions) = self.settings_and_versions_of(&subject).await?;
         }
-        let config = config_from(&settings, &subject);
-        let mode = mode_from(&settings, &subject);
-        Ok((subject, config, mode))
+        Ok(Decision {
+            config: config_from(&settings, &subject),
+            mode: mode_from(&settings, &subject),
+            subject,
+            versions,
+        })
+    }
+
+    /// [`Registry::settings_of`] plus the subject's versions, in the same round trip.
+    async fn settings_and_versions_of(
+        &self,
+        subject: &QualifiedSubject,
+    ) -> Result<(ScopeSettings, Vec<VersionRow>), RegistryError> {
+        let mut scopes = chain(subject);
+        if !scopes.iter().any(String::is_empty) {
+            scopes.push(String::new());
+        }
+        Ok(self
+            .store
+            .settings_and_versions(&scopes, &subject.context, &subject.name)
+            .await?)
     }
 }
 

@@ -252,10 +252,16 @@ pub(crate) fn parse_config(body: &str) -> Result<Config, StoreError> {
     Ok(serde_json::from_str(body)?)
 }
 
-/// Reads configs and modes of up to [`SETTINGS_SCOPES`] scopes; both dialects accept it.
-pub(crate) const SETTINGS_SQL: &str = "SELECT scope, body, NULL AS mode FROM configs \
+/// Reads configs and modes of up to [`SETTINGS_SCOPES`] scopes and the versions of one subject
+/// (`$5`, `$6`), in one round trip; both dialects accept it. A version row has a NULL scope.
+pub(crate) const SETTINGS_SQL: &str = "SELECT scope, body, NULL AS mode, \
+         CAST(NULL AS INTEGER) AS version, CAST(NULL AS INTEGER) AS schema_id, \
+         CAST(NULL AS BOOLEAN) AS deleted \
+     FROM configs WHERE scope IN ($1, $2, $3, $4) \
+     UNION ALL SELECT scope, NULL, mode, NULL, NULL, NULL FROM modes \
      WHERE scope IN ($1, $2, $3, $4) \
-     UNION ALL SELECT scope, NULL AS body, mode FROM modes WHERE scope IN ($1, $2, $3, $4)";
+     UNION ALL SELECT NULL, NULL, NULL, version, schema_id, deleted FROM subject_versions \
+     WHERE context = $5 AND subject = $6";
 
 /// How many scopes [`SETTINGS_SQL`] takes; a request never needs more (subject, context or
 /// global, `:.__GLOBAL:`, and global for READONLY_OVERRIDE).
@@ -306,7 +312,18 @@ pub trait Common: Send + Sync {
     async fn delete_config(&self, scope: &str) -> Result<Option<Config>, StoreError>;
 
     /// Configs and modes of up to four scopes at once.
-    async fn settings(&self, scopes: &[String]) -> Result<ScopeSettings, StoreError>;
+    async fn settings(&self, scopes: &[String]) -> Result<ScopeSettings, StoreError> {
+        Ok(self.settings_and_versions(scopes, "", "").await?.0)
+    }
+
+    /// Configs and modes of up to four scopes and the versions of one subject (oldest first),
+    /// in one round trip: what a registration decides on.
+    async fn settings_and_versions(
+        &self,
+        scopes: &[String],
+        context: &str,
+        subject: &str,
+    ) -> Result<(ScopeSettings, Vec<VersionRow>), StoreError>;
 
     /// The stored mode of a scope.
     async fn mode(&self, scope: &str) -> Result<Option<String>, StoreError>;
@@ -429,20 +446,37 @@ macro_rules! common_impl {
                 row.map(|r| super::parse_config(&r.try_get::<String, _>("body")?))
                     .transpose()
             }
-            async fn settings(&self, scopes: &[String]) -> Result<ScopeSettings, StoreError> {
+            async fn settings_and_versions(
+                &self,
+                scopes: &[String],
+                context: &str,
+                subject: &str,
+            ) -> Result<(ScopeSettings, Vec<VersionRow>), StoreError> {
                 let mut query = sqlx::query(super::SETTINGS_SQL);
                 for scope in ScopeSettings::binds(scopes) {
                     query = query.bind(scope);
                 }
+                let rows = query
+                    .bind(context)
+                    .bind(subject)
+                    .fetch_all(&self.pool)
+                    .await?;
                 let mut settings = ScopeSettings::default();
-                for row in query.fetch_all(&self.pool).await? {
-                    settings.add(
-                        row.try_get("scope")?,
-                        row.try_get("body")?,
-                        row.try_get("mode")?,
-                    )?;
+                let mut versions = Vec::new();
+                for row in rows {
+                    match row.try_get::<Option<String>, _>("scope")? {
+                        Some(scope) => {
+                            settings.add(scope, row.try_get("body")?, row.try_get("mode")?)?
+                        }
+                        None => versions.push(VersionRow {
+                            version: row.try_get("version")?,
+                            schema_id: row.try_get("schema_id")?,
+                            deleted: row.try_get("deleted")?,
+                        }),
+                    }
                 }
-                Ok(settings)
+                versions.sort_by_key(|v| v.version);
+                Ok((settings, versions))
             }
             async fn mode(&self, scope: &str) -> Result<Option<String>, StoreError> {
                 let row = sqlx::query("SELECT mode FROM modes WHERE scope = $1")
