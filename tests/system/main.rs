@@ -46,6 +46,7 @@ macro_rules! on_both_backends {
 }
 mod bad_input;
 mod bad_input_formats;
+mod client;
 mod concurrency;
 mod conformance;
 mod deps;

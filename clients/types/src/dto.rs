@@ -34,17 +34,39 @@ pub struct SchemaReference {
 }
 
 /// A reference as sent in a request, before its fields are checked.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferenceRequest {
     /// Import name.
-    #[serde(default, deserialize_with = "coerce::opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "coerce::opt_string"
+    )]
     pub name: Option<String>,
     /// Referenced subject.
-    #[serde(default, deserialize_with = "coerce::opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "coerce::opt_string"
+    )]
     pub subject: Option<String>,
     /// Referenced version.
-    #[serde(default, deserialize_with = "coerce::opt_int")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "coerce::opt_int"
+    )]
     pub version: Option<i32>,
+}
+
+impl From<SchemaReference> for ReferenceRequest {
+    fn from(reference: SchemaReference) -> ReferenceRequest {
+        ReferenceRequest {
+            name: Some(reference.name),
+            subject: Some(reference.subject),
+            version: Some(reference.version),
+        }
+    }
 }
 
 /// Data-contract metadata attached to a schema version.
@@ -154,31 +176,79 @@ pub struct RuleSet {
 }
 
 /// Body of register (`POST /subjects/{s}/versions`), lookup and compatibility requests.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+///
+/// Clients build one with [`RegisterSchemaRequest::new`]; absent fields are not serialized.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterSchemaRequest {
     /// Schema text; may be omitted to attach new metadata to the previous version's schema.
-    #[serde(default, deserialize_with = "coerce::opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "coerce::opt_string"
+    )]
     pub schema: Option<String>,
     /// `AVRO` (default), `PROTOBUF` or `JSON`.
-    #[serde(default, deserialize_with = "coerce::opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "coerce::opt_string"
+    )]
     pub schema_type: Option<String>,
     /// References; `null` elements and missing fields are kept so that they can be rejected
     /// as an invalid schema (42201), as Confluent does, rather than as a malformed body.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub references: Option<Vec<Option<ReferenceRequest>>>,
     /// Metadata.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// Rule set (`ruleset` is accepted too).
-    #[serde(default, alias = "ruleset")]
+    #[serde(default, alias = "ruleset", skip_serializing_if = "Option::is_none")]
     pub rule_set: Option<RuleSet>,
     /// Explicit version (IMPORT mode, or a check of the next version number).
-    #[serde(default, deserialize_with = "coerce::opt_int")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "coerce::opt_int"
+    )]
     pub version: Option<i32>,
     /// Explicit id (IMPORT mode).
-    #[serde(default, deserialize_with = "coerce::opt_int")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "coerce::opt_int"
+    )]
     pub id: Option<i32>,
+}
+
+impl RegisterSchemaRequest {
+    /// A request carrying `schema` text, of the default type (AVRO), without references.
+    pub fn new(schema: impl Into<String>) -> RegisterSchemaRequest {
+        RegisterSchemaRequest {
+            schema: Some(schema.into()),
+            ..RegisterSchemaRequest::default()
+        }
+    }
+
+    /// The same request with `schemaType` set (`AVRO`, `PROTOBUF` or `JSON`).
+    pub fn with_schema_type(mut self, schema_type: impl Into<String>) -> RegisterSchemaRequest {
+        self.schema_type = Some(schema_type.into());
+        self
+    }
+
+    /// The same request with `references` set.
+    pub fn with_references(
+        mut self,
+        references: impl IntoIterator<Item = SchemaReference>,
+    ) -> RegisterSchemaRequest {
+        self.references = Some(
+            references
+                .into_iter()
+                .map(|r| Some(ReferenceRequest::from(r)))
+                .collect(),
+        );
+        self
+    }
 }
 
 /// The minimal register response of Confluent 7.9: `{"id": N}`, or the full object when the
@@ -255,6 +325,15 @@ pub struct SchemaString {
     /// Highest id in the context (`fetchMaxId=true`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_id: Option<i32>,
+}
+
+/// Where a GUID has an id (`GET /schemas/guids/{guid}/ids` items).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextId {
+    /// Context name, `.` for the default context.
+    pub context: String,
+    /// The id in that context.
+    pub id: i32,
 }
 
 /// A (subject, version) pair.
