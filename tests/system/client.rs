@@ -31,25 +31,26 @@ fn version(n: u32) -> Version {
 }
 
 /// An Avro record `accord.client.Item` with the given fields (JSON field objects).
-fn item(fields: serde_json::Value) -> RegisterSchemaRequest {
+fn item(fields: &serde_json::Value) -> RegisterSchemaRequest {
     let schema =
         json!({"type": "record", "name": "Item", "namespace": "accord.client", "fields": fields});
     RegisterSchemaRequest::new(schema.to_string())
 }
 
 fn item_v1() -> RegisterSchemaRequest {
-    item(json!([{"name": "name", "type": "string"}]))
+    item(&json!([{"name": "name", "type": "string"}]))
 }
 
 fn item_v2() -> RegisterSchemaRequest {
-    item(
-        json!([{"name": "name", "type": "string"}, {"name": "count", "type": "int", "default": 0}]),
-    )
+    item(&json!([
+        {"name": "name", "type": "string"},
+        {"name": "count", "type": "int", "default": 0}
+    ]))
 }
 
 /// Incompatible with v1 and v2 under BACKWARD: a new field without a default.
 fn item_breaking() -> RegisterSchemaRequest {
-    item(json!([{"name": "name", "type": "string"}, {"name": "weight", "type": "double"}]))
+    item(&json!([{"name": "name", "type": "string"}, {"name": "weight", "type": "double"}]))
 }
 
 /// A URL on which nothing listens: a port that was bound a moment ago and released.
@@ -274,7 +275,7 @@ async fn every_endpoint_family_round_trips(backend: Backend) {
     let frozen = client
         .register(
             &items,
-            &item(json!([{"name": "other", "type": "long"}])),
+            &item(&json!([{"name": "other", "type": "long"}])),
             false,
         )
         .await
