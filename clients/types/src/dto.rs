@@ -278,6 +278,21 @@ pub struct RegisterSchemaResponse {
     pub schema: Option<String>,
 }
 
+impl RegisterSchemaResponse {
+    /// The plain answer to a registration: the id alone (Confluent 7.9's `{"id": …}`).
+    pub fn with_id(id: i32) -> RegisterSchemaResponse {
+        RegisterSchemaResponse {
+            id,
+            version: None,
+            schema_type: None,
+            references: Vec::new(),
+            metadata: None,
+            rule_set: None,
+            schema: None,
+        }
+    }
+}
+
 /// A subject version (`GET /subjects/{s}/versions/{v}`, lookup, `GET /schemas` items).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -302,6 +317,9 @@ pub struct Schema {
     pub rule_set: Option<RuleSet>,
     /// Schema text.
     pub schema: String,
+    /// Subjects that alias this one (`GET /schemas?aliases=true` only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// A schema by id (`GET /schemas/ids/{id}`).
@@ -466,4 +484,38 @@ pub struct ServerVersion {
     pub version: String,
     /// Source revision.
     pub commit_id: String,
+}
+
+/// An object with no fields: `GET /` and `POST /` answer `{}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmptyObject {}
+
+/// `GET /v1/metadata/id`: the cluster the registry belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterMetadata {
+    /// The scope of the registry.
+    pub scope: ClusterScope,
+}
+
+/// The scope part of [`ClusterMetadata`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterScope {
+    /// Always empty for a registry.
+    pub path: Vec<String>,
+    /// Cluster ids by kind (`kafka-cluster`, `schema-registry-cluster`).
+    pub clusters: BTreeMap<String, String>,
+}
+
+/// `GET /v1/metadata/deployment`: deployment attributes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeploymentMetadata {
+    /// Attribute names.
+    pub attributes: Vec<String>,
+}
+
+/// `GET /health/live` and `GET /health/ready`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthStatus {
+    /// `ok` (live), `ready`, or `unavailable`.
+    pub status: String,
 }

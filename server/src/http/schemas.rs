@@ -1,12 +1,10 @@
 //! `/schemas`: schemas by id and GUID, and the listing of all subject versions.
 
+use accord_types::{ContextId, Schema, SchemaString, SubjectVersion};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{Value, json};
-
-use accord_types::{Schema, SchemaString, SubjectVersion};
 
 use super::extract::{Params, path_id};
 use crate::AppState;
@@ -95,16 +93,19 @@ async fn by_guid(
 async fn guid_ids(
     State(state): State<AppState>,
     Path(guid): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<ContextId>>, ApiError> {
     let ids = state.registry.guid_ids(&guid).await?;
-    Ok(Json(Value::Array(
+    Ok(Json(
         ids.into_iter()
-            .map(|(context, id)| json!({"context": context, "id": id}))
+            .map(|(context, id)| ContextId { context, id })
             .collect(),
-    )))
+    ))
 }
 
-async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<Value>>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<Vec<Schema>>, ApiError> {
     let (offset, limit) = params.paging()?;
     let with_aliases = params.flag("aliases");
     let schemas = state
@@ -118,11 +119,11 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<
     let items = schemas
         .into_iter()
         .map(|(schema, aliases): (Schema, Vec<String>)| {
-            let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
-            if with_aliases && !aliases.is_empty() {
-                value["aliases"] = json!(aliases);
+            if with_aliases {
+                Schema { aliases, ..schema }
+            } else {
+                schema
             }
-            value
         })
         .collect();
     Ok(Json(read_page(items, offset, limit.or(Some(1000)))))

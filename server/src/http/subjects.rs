@@ -1,12 +1,10 @@
 //! `/subjects`: listing, registration, lookup, versions, deletion, `referencedby`, metadata.
 
+use accord_types::{RegisterSchemaRequest, RegisterSchemaResponse, Schema};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::Value;
-
-use accord_types::{RegisterSchemaRequest, Schema};
 
 use super::extract::{Body, Params};
 use crate::AppState;
@@ -84,17 +82,16 @@ async fn register(
     Path(subject): Path<String>,
     params: Params,
     Body(body): Body<RegisterSchemaRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RegisterSchemaResponse>, ApiError> {
     let request = schema_request(body)?;
     let outcome = state
         .registry
         .register(&subject, request, params.flag("normalize"))
         .await?;
-    let value = match outcome {
-        RegisterOutcome::Id(id) => serde_json::json!({ "id": id }),
-        RegisterOutcome::Full(full) => serde_json::to_value(full).unwrap_or(Value::Null),
-    };
-    Ok(Json(value))
+    Ok(Json(match outcome {
+        RegisterOutcome::Id(id) => RegisterSchemaResponse::with_id(id),
+        RegisterOutcome::Full(full) => *full,
+    }))
 }
 
 async fn lookup(
