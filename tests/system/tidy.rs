@@ -1,4 +1,4 @@
-//! Tidy checks of the source tree (STYLE rules 15, 22, 23): every `.rs` file opens with a `//!` line, no test is skipped or expects a panic, no placeholder macro is left, and both migration folders list the same versions.
+//! Tidy checks of the source tree (STYLE rules 15, 22, 23): every `.rs` file opens with a `//!` line, no test is skipped or expects a panic, no placeholder macro is left, HTTP handlers build no ad-hoc JSON, and both migration folders list the same versions.
 //!
 //! The needles below are built with `concat!` so that this file does not trip its own check.
 
@@ -65,6 +65,35 @@ fn no_skipped_tests_or_placeholder_macros() {
     assert!(
         found.is_empty(),
         "forbidden text:\n  {}",
+        found.join("\n  ")
+    );
+}
+
+/// Ad-hoc JSON in the HTTP layer: every response shape is defined once, in `accord-types` (issue 6).
+const AD_HOC_JSON: &[&str] = &[
+    concat!("json", "!("),
+    concat!("Json<", "Value>"),
+    concat!("Json<serde_json::", "Value>"),
+];
+
+#[test]
+fn http_responses_are_built_from_accord_types() {
+    let root = workspace_root();
+    let mut found = Vec::new();
+    for path in rust_files(&root.join("server/src/http")) {
+        for (number, line) in read(&path).lines().enumerate() {
+            if let Some(needle) = AD_HOC_JSON.iter().find(|needle| line.contains(*needle)) {
+                found.push(format!(
+                    "{}:{}: `{needle}`",
+                    relative(&root, &path),
+                    number + 1
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "HTTP handlers answer with `accord-types` DTOs, not ad-hoc JSON (one definition of each shape):\n  {}",
         found.join("\n  ")
     );
 }
