@@ -11,8 +11,10 @@
 #![warn(missing_docs)]
 
 mod diagnostic;
+mod diff;
 mod error;
 mod link;
+mod lint;
 mod model;
 mod payload;
 mod pointer;
@@ -27,8 +29,10 @@ use accord_compat::SchemaType;
 use serde_json::Value;
 
 pub use diagnostic::{Diagnostic, Severity, rules};
+pub use diff::{Change, Classification, DiffReport, diff};
 pub use error::ParseError;
 pub use link::{LinkVersion, SchemaLink};
+pub use lint::{LintConfig, RECOMMENDED_CHANNEL_PATTERN, lint, lint_rules};
 pub use model::{
     Action, Channel, Info, Message, Model, Operation, Parameter, Payload, PayloadFormat, Server,
     SpecVersion,

@@ -3,4 +3,6 @@
 
 mod bad_input;
 mod corpus;
+mod diff;
+mod lint;
 mod model;
