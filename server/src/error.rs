@@ -4,7 +4,7 @@
 //! failures (5xx) carry a generic message; their detail travels in a response extension and
 //! is logged once by [`log_internal_errors`].
 
-use accord_types::{ErrorBody, ErrorCode};
+use accord_types::{AsyncApiChange, AsyncApiDiagnostic, AsyncApiErrorBody, ErrorBody, ErrorCode};
 use axum::Json;
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -20,6 +20,8 @@ pub(crate) struct ApiError {
     message: String,
     /// Detail for the log, never sent (5xx only).
     detail: Option<String>,
+    /// The findings or breaking changes of a rejected AsyncAPI document, sent in the body.
+    report: Option<(Vec<AsyncApiDiagnostic>, Vec<AsyncApiChange>)>,
 }
 
 /// The detail of an internal error, carried to the logging middleware.
@@ -33,6 +35,7 @@ impl ApiError {
             code,
             message: message.into(),
             detail: None,
+            report: None,
         }
     }
 
@@ -51,6 +54,7 @@ impl ApiError {
             code,
             message: message.to_owned(),
             detail: Some(detail),
+            report: None,
         }
     }
 }
@@ -80,6 +84,27 @@ impl From<RegistryError> for ApiError {
             E::ContextNotEmpty(_) => ErrorCode::CONTEXT_NOT_EMPTY,
             E::BadRequest(_) => ErrorCode::BAD_REQUEST,
             E::Unprocessable(_) => ErrorCode::UNPROCESSABLE,
+            E::DocumentNotFound(_) => ErrorCode::SUBJECT_NOT_FOUND,
+            E::DocumentVersionNotFound(..) => ErrorCode::VERSION_NOT_FOUND,
+            E::DocumentSoftDeleted(_) => ErrorCode::SUBJECT_SOFT_DELETED,
+            E::DocumentNotSoftDeleted(_) => ErrorCode::SUBJECT_NOT_SOFT_DELETED,
+            E::DocumentVersionSoftDeleted(..) => ErrorCode::VERSION_SOFT_DELETED,
+            E::DocumentVersionNotSoftDeleted(..) => ErrorCode::VERSION_NOT_SOFT_DELETED,
+            E::InvalidDocument {
+                message,
+                diagnostics,
+            } => {
+                return ApiError {
+                    report: Some((diagnostics.clone(), Vec::new())),
+                    ..ApiError::new(ErrorCode::INVALID_SCHEMA, message.clone())
+                };
+            }
+            E::BreakingChange { message, changes } => {
+                return ApiError {
+                    report: Some((Vec::new(), changes.clone())),
+                    ..ApiError::new(ErrorCode::INCOMPATIBLE_SCHEMA, message.clone())
+                };
+            }
             E::Store(crate::store::StoreError::Conflict) => {
                 return ApiError::internal(
                     ErrorCode::OPERATION_TIMEOUT,
@@ -110,11 +135,24 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = ErrorBody {
-            error_code: self.code.0,
-            message: self.message,
+        let mut response = match self.report {
+            Some((diagnostics, changes)) => {
+                let body = AsyncApiErrorBody {
+                    error_code: self.code.0,
+                    message: self.message,
+                    diagnostics,
+                    changes,
+                };
+                (status, Json(body)).into_response()
+            }
+            None => {
+                let body = ErrorBody {
+                    error_code: self.code.0,
+                    message: self.message,
+                };
+                (status, Json(body)).into_response()
+            }
         };
-        let mut response = (status, Json(body)).into_response();
         if let Some(detail) = self.detail {
             response.extensions_mut().insert(InternalDetail(detail));
         }

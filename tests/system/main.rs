@@ -44,6 +44,7 @@ macro_rules! on_both_backends {
         }
     };
 }
+mod asyncapi;
 mod bad_input;
 mod bad_input_formats;
 mod client;

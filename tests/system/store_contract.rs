@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use accord_server::store::asyncapi::{DocumentLink, DocumentState, NewDocument};
 use accord_server::store::postgres::{PoolSettings, PostgresStore};
 use accord_server::store::sqlite::SqliteStore;
 use accord_server::store::{
@@ -66,10 +67,12 @@ contract_suite! {
         configs_and_modes_round_trip,
         settings_and_versions_come_in_one_read,
         an_empty_context_can_be_deleted,
-        ping_answers;
+        ping_answers,
+        documents_keep_versions_links_and_settings;
     backing:
         concurrent_handles_get_one_id_per_content_and_contiguous_versions,
         hard_deletes_are_announced_to_every_handle_of_a_shared_database,
+        concurrent_document_writers_get_contiguous_versions,
 }
 
 /// Where a case's data lives; it can open any number of store handles on it.
@@ -886,4 +889,272 @@ async fn postgres_connects_over_tls_when_the_url_asks() {
         "every connection of the store is encrypted"
     );
     drop(store);
+}
+
+/// A new AsyncAPI document version decided on `expected`, with `links`.
+fn new_document(
+    name: &str,
+    content: &str,
+    expected: DocumentState,
+    links: Vec<DocumentLink>,
+) -> NewDocument {
+    NewDocument {
+        name: name.to_string(),
+        content: content.to_string(),
+        syntax: "yaml".to_string(),
+        spec_version: "3.0.0".to_string(),
+        content_hash: format!("hash-of-{content}"),
+        links,
+        expected,
+    }
+}
+
+fn link(subject: &str, version: Option<i32>, operation: Option<&str>) -> DocumentLink {
+    DocumentLink {
+        subject: subject.to_string(),
+        subject_version: version,
+        message: "orders/order".to_string(),
+        channel: Some("orders".to_string()),
+        operation: operation.map(str::to_string),
+        action: operation.map(|_| "send".to_string()),
+    }
+}
+
+/// Document versions count from 1, are written only from the state they were decided on, keep their links (listed by
+/// subject, soft-deleted versions flagged), and go with their links and settings when hard-deleted.
+async fn documents_keep_versions_links_and_settings(store: &dyn Store) {
+    let empty = DocumentState::default();
+    let v1 = new_document(
+        "orders",
+        "one",
+        empty,
+        vec![link("orders-value", Some(1), Some("send"))],
+    );
+    assert_eq!(store.add_document_version(&v1).await.expect("v1"), 1);
+    assert!(
+        matches!(
+            store.add_document_version(&v1).await,
+            Err(StoreError::Conflict)
+        ),
+        "a stale state is a conflict"
+    );
+    let after_v1 = DocumentState {
+        max_version: 1,
+        latest_live: Some(1),
+    };
+    let links = vec![
+        link("orders-value", None, None),
+        link(":.ctx:other", Some(2), Some("send")),
+    ];
+    let v2 = new_document("orders", "two", after_v1, links.clone());
+    assert_eq!(store.add_document_version(&v2).await.expect("v2"), 2);
+    let other = new_document(
+        "a-first",
+        "x",
+        empty,
+        vec![link("orders-value", Some(1), None)],
+    );
+    assert_eq!(store.add_document_version(&other).await.expect("other"), 1);
+
+    let names = store.document_names().await.expect("names");
+    let names: Vec<(&str, bool)> = names
+        .iter()
+        .map(|n| (n.name.as_str(), n.has_live))
+        .collect();
+    assert_eq!(names, [("a-first", true), ("orders", true)]);
+    let row = store
+        .document("orders", 2)
+        .await
+        .expect("read")
+        .expect("v2 exists");
+    assert_eq!(
+        (row.content.as_str(), row.syntax.as_str(), row.deleted),
+        ("two", "yaml", false)
+    );
+    assert_eq!(row.content_hash, "hash-of-two");
+    let mut sorted = links.clone();
+    sorted.sort();
+    assert_eq!(
+        store.document_links("orders", 2).await.expect("links"),
+        sorted
+    );
+
+    store
+        .soft_delete_documents("orders", &[1])
+        .await
+        .expect("soft delete");
+    let versions = store.document_versions("orders").await.expect("versions");
+    let flags: Vec<(i32, bool)> = versions.iter().map(|v| (v.version, v.deleted)).collect();
+    assert_eq!(flags, [(1, true), (2, false)]);
+    assert_eq!(
+        DocumentState::of(&versions),
+        DocumentState {
+            max_version: 2,
+            latest_live: Some(2)
+        }
+    );
+    let usages = store.subject_links("orders-value").await.expect("usages");
+    let seen: Vec<(&str, i32, bool, Option<i32>)> = usages
+        .iter()
+        .map(|u| {
+            (
+                u.name.as_str(),
+                u.version,
+                u.deleted,
+                u.link.subject_version,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("a-first", 1, false, Some(1)),
+            ("orders", 1, true, Some(1)),
+            ("orders", 2, false, None)
+        ]
+    );
+    assert_eq!(
+        store
+            .subject_links(":.ctx:other")
+            .await
+            .expect("usages")
+            .len(),
+        1
+    );
+
+    store
+        .set_document_config("orders", r#"{"compatibility":"NONE"}"#)
+        .await
+        .expect("config");
+    store
+        .set_document_config("orders", r#"{"compatibility":"FULL"}"#)
+        .await
+        .expect("config");
+    assert_eq!(
+        store
+            .document_config("orders")
+            .await
+            .expect("config")
+            .as_deref(),
+        Some(r#"{"compatibility":"FULL"}"#)
+    );
+    store
+        .hard_delete_documents("orders", &[1])
+        .await
+        .expect("hard delete");
+    assert!(store.document("orders", 1).await.expect("read").is_none());
+    assert!(
+        store
+            .document_config("orders")
+            .await
+            .expect("config")
+            .is_some(),
+        "settings stay while versions remain"
+    );
+    store
+        .hard_delete_documents("orders", &[2])
+        .await
+        .expect("hard delete");
+    assert!(
+        store
+            .document_versions("orders")
+            .await
+            .expect("versions")
+            .is_empty()
+    );
+    assert!(
+        store
+            .subject_links(":.ctx:other")
+            .await
+            .expect("usages")
+            .is_empty(),
+        "links go with their version"
+    );
+    assert_eq!(
+        store.document_config("orders").await.expect("config"),
+        None,
+        "settings go with the last version"
+    );
+    // Version numbers are never reused.
+    let again = new_document(
+        "a-first",
+        "y",
+        DocumentState {
+            max_version: 1,
+            latest_live: Some(1),
+        },
+        Vec::new(),
+    );
+    store
+        .soft_delete_documents("a-first", &[1])
+        .await
+        .expect("soft delete");
+    assert!(matches!(
+        store.add_document_version(&again).await,
+        Err(StoreError::Conflict)
+    ));
+    let again = new_document(
+        "a-first",
+        "y",
+        DocumentState {
+            max_version: 1,
+            latest_live: None,
+        },
+        Vec::new(),
+    );
+    assert_eq!(store.add_document_version(&again).await.expect("v2"), 2);
+}
+
+/// Four handles and eight writers add versions to one document, each retrying on conflict from the state it reads:
+/// every version lands once, numbered 1 to N without gaps.
+async fn concurrent_document_writers_get_contiguous_versions(backing: &Backing) {
+    const WRITERS: usize = 8;
+    const EACH: usize = 6;
+    let mut handles = Vec::new();
+    for _ in 0..4 {
+        handles.push(backing.open().await);
+    }
+    let mut writers = Vec::new();
+    for writer in 0..WRITERS {
+        let store = handles[writer % handles.len()].clone();
+        writers.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            for step in 0..EACH {
+                let content = format!("w{writer}-{step}");
+                let version = loop {
+                    let versions = store.document_versions("shared").await.expect("versions");
+                    let new =
+                        new_document("shared", &content, DocumentState::of(&versions), Vec::new());
+                    match store.add_document_version(&new).await {
+                        Ok(version) => break version,
+                        Err(StoreError::Conflict) => continue,
+                        Err(e) => panic!("add a version: {e}"),
+                    }
+                };
+                mine.push((version, content));
+            }
+            mine
+        }));
+    }
+    let mut written = BTreeMap::new();
+    for writer in writers {
+        for (version, content) in writer.await.expect("a writer panicked") {
+            assert!(
+                written.insert(version, content).is_none(),
+                "version {version} given twice"
+            );
+        }
+    }
+    let store = handles[0].as_ref();
+    let versions = store.document_versions("shared").await.expect("versions");
+    let numbers: Vec<i32> = versions.iter().map(|v| v.version).collect();
+    assert_eq!(numbers, (1..=(WRITERS * EACH) as i32).collect::<Vec<_>>());
+    for (version, content) in written {
+        let row = store
+            .document("shared", version)
+            .await
+            .expect("read")
+            .expect("stored");
+        assert_eq!(row.content, content, "version {version}");
+    }
 }

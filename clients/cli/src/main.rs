@@ -1,4 +1,7 @@
-//! The `accord` binary: `accord serve` runs the registry; other subcommands arrive with their issues.
+//! The `accord` binary: `accord serve` runs the registry, `accord asyncapi …` checks AsyncAPI documents
+//! offline; other subcommands arrive with their issues.
+
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -15,17 +18,24 @@ struct Cli {
 enum Command {
     /// Run the registry (Confluent Schema Registry REST API).
     Serve(accord_server::ServeConfig),
+    /// Validate, lint and diff AsyncAPI documents, offline.
+    #[command(subcommand)]
+    Asyncapi(asyncapi::AsyncApiCommand),
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+mod asyncapi;
+
+fn main() -> anyhow::Result<ExitCode> {
+    let config = match Cli::parse().command {
+        Command::Serve(config) => config,
+        Command::Asyncapi(command) => return asyncapi::run(command),
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("ACCORD_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
     let runtime = tokio::runtime::Runtime::new()?;
-    match cli.command {
-        Command::Serve(config) => runtime.block_on(accord_server::run(config)),
-    }
+    runtime.block_on(accord_server::run(config))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -6,11 +6,16 @@
 //! rule: empty lists and absent values are omitted. Depends on serde only.
 #![warn(missing_docs)]
 
+mod asyncapi;
 mod dto;
 mod error_code;
 mod ids;
 pub mod wire;
 
+pub use asyncapi::{
+    AsyncApiChange, AsyncApiConfig, AsyncApiDiagnostic, AsyncApiErrorBody, AsyncApiRegistered,
+    SubjectUsage,
+};
 pub use dto::*;
 pub use error_code::ErrorCode;
 pub use ids::{IdError, SchemaGuid, SchemaId, Subject, Version};

@@ -13,6 +13,7 @@ use accord_types::ErrorCode;
 use crate::AppState;
 use crate::error::ApiError;
 
+mod asyncapi;
 mod compatibility;
 mod config;
 mod extract;
@@ -33,6 +34,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(subjects::router())
         .merge(compatibility::router())
         .merge(config::router())
+        .merge(asyncapi::router())
         .fallback(|| async { ApiError::http(ErrorCode::NOT_FOUND, "Not Found") })
         .with_state(state)
         .layer(axum::extract::DefaultBodyLimit::max(max_body))

@@ -75,6 +75,43 @@ pub enum RegistryError {
     /// A request that is well-formed JSON but misses a required part.
     #[error("{0}")]
     Unprocessable(String),
+    /// No AsyncAPI document of this name (or none live).
+    #[error("Document '{0}' not found.")]
+    DocumentNotFound(String),
+    /// The document has no such (visible) version.
+    #[error("Document '{0}' version {1} not found.")]
+    DocumentVersionNotFound(String, i32),
+    /// A non-permanent delete of an already soft-deleted document.
+    #[error("Document '{0}' was soft deleted. Set permanent=true to delete permanently")]
+    DocumentSoftDeleted(String),
+    /// A permanent delete of a document with live versions.
+    #[error("Document '{0}' was not deleted first before being permanently deleted")]
+    DocumentNotSoftDeleted(String),
+    /// A non-permanent delete of an already soft-deleted document version.
+    #[error(
+        "Document '{0}' version {1} was soft deleted. Set permanent=true to delete permanently"
+    )]
+    DocumentVersionSoftDeleted(String, i32),
+    /// A permanent delete of a live document version.
+    #[error("Document '{0}' version {1} was not deleted first before being permanently deleted")]
+    DocumentVersionNotSoftDeleted(String, i32),
+    /// An AsyncAPI document that does not parse, breaks the specification, fails a governance
+    /// rule of error severity, or links to schemas the registry does not have.
+    #[error("{message}")]
+    InvalidDocument {
+        /// Summary naming the first errors.
+        message: String,
+        /// Every finding.
+        diagnostics: Vec<accord_types::AsyncApiDiagnostic>,
+    },
+    /// A new document version with changes that break consumers, under the document's level.
+    #[error("{message}")]
+    BreakingChange {
+        /// Summary naming every breaking change.
+        message: String,
+        /// The breaking changes.
+        changes: Vec<accord_types::AsyncApiChange>,
+    },
     /// The store failed.
     #[error("store error")]
     Store(#[from] StoreError),

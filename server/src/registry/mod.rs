@@ -16,6 +16,7 @@ use crate::store::{Eviction, ReferenceEdge, SchemaRow, Store, VersionRow};
 /// of microseconds, less than handing them to the blocking pool and back.
 const INLINE_PARSE_BYTES: usize = 4 * 1024;
 
+mod asyncapi;
 mod delete;
 mod error;
 mod read;
@@ -24,6 +25,7 @@ mod settings;
 mod subject;
 mod tags;
 
+pub use asyncapi::StoredDocument;
 pub use error::RegistryError;
 pub use read::{SubjectFilter, page as read_page};
 pub use register::{CompatCheck, RegisterOutcome, SchemaRequest};

@@ -13,8 +13,11 @@ use std::fmt;
 use accord_types::{Config, Metadata, RuleSet, SchemaReference};
 use async_trait::async_trait;
 
+pub mod asyncapi;
 pub mod postgres;
 pub mod sqlite;
+
+use asyncapi::{DocumentReads, NewDocument};
 
 /// A stored schema: immutable once written, identified by (context, id).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -347,7 +350,7 @@ pub trait Common: Send + Sync {
 
 /// The storage backend.
 #[async_trait]
-pub trait Store: Common + fmt::Debug {
+pub trait Store: Common + DocumentReads + fmt::Debug {
     /// A schema by id in a context.
     async fn schema(&self, context: &str, id: i32) -> Result<Option<SchemaRow>, StoreError>;
 
@@ -397,6 +400,17 @@ pub trait Store: Common + fmt::Debug {
 
     /// Whether the database answers (readiness).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Writes the next version of a document (`max_version + 1`) with its links, atomically,
+    /// if the document is still in `new.expected`'s state; otherwise [`StoreError::Conflict`].
+    async fn add_document_version(&self, new: &NewDocument) -> Result<i32, StoreError>;
+
+    /// Marks document versions soft-deleted.
+    async fn soft_delete_documents(&self, name: &str, versions: &[i32]) -> Result<(), StoreError>;
+
+    /// Removes document versions and their links; removes the document's settings when its last
+    /// version goes.
+    async fn hard_delete_documents(&self, name: &str, versions: &[i32]) -> Result<(), StoreError>;
 
     /// Evictions announced by every process sharing this database, this one included; `None`
     /// when the database is private to this process (its own evictions are then enough).
@@ -549,6 +563,8 @@ macro_rules! common_impl {
                 rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
             }
         }
+
+        super::asyncapi::asyncapi_reads!($store);
     };
 }
 pub(crate) use common_impl;

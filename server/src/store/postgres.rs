@@ -46,6 +46,7 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, Executor, PgConnection, Row};
 use tokio::sync::broadcast;
 
+use super::asyncapi::{DocumentState, DocumentVersionRow, NewDocument};
 use super::{
     Eviction, NewVersion, Referrer, Registered, SchemaRow, ScopeSettings, Store, StoreError,
     SubjectRow, SubjectState, Usage, VersionRow,
@@ -131,6 +132,14 @@ fn content_lock(context: &str, identity_hash: &str) -> (i32, i32) {
     )
 }
 
+/// `BEGIN` plus the advisory lock (single bigint key space, `asyncapi` prefix, so disjoint from
+/// subjects' in practice) serializing the writers of one AsyncAPI document name.
+fn begin_document_locked(name: &str) -> String {
+    let d = digest(&["asyncapi", name]);
+    let key = i64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]]);
+    format!("BEGIN; SELECT pg_advisory_xact_lock({key})")
+}
+
 /// The id sequence of a context; hex digits only, so it is safe to splice into DDL.
 fn sequence_name(context: &str) -> String {
     let d = digest(&[context]);
@@ -145,6 +154,7 @@ fn conflict_on_race(error: StoreError) -> StoreError {
         ("23505", Some("schemas_identity")),
         ("23505", Some("subject_versions_pkey")),
         ("23503", Some("subject_versions_schema")),
+        ("23505", Some("asyncapi_documents_pkey")),
         ("40P01", None),
         ("40001", None),
     ];
@@ -205,6 +215,76 @@ impl PostgresStore {
             events,
             listener: Mutex::new(None),
         })
+    }
+
+    async fn add_document_in_tx(&self, new: &NewDocument) -> Result<i32, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with(begin_document_locked(&new.name))
+            .await?;
+        let rows = sqlx::query(
+            "SELECT version, content_hash, deleted FROM asyncapi_documents \
+             WHERE name = $1 ORDER BY version",
+        )
+        .bind(&new.name)
+        .fetch_all(&mut *tx)
+        .await?;
+        let versions = rows
+            .iter()
+            .map(|r| {
+                Ok(DocumentVersionRow {
+                    version: r.try_get("version")?,
+                    content_hash: r.try_get("content_hash")?,
+                    deleted: r.try_get("deleted")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        if DocumentState::of(&versions) != new.expected {
+            return Err(StoreError::Conflict);
+        }
+        let version = new.expected.max_version + 1;
+        sqlx::query(
+            "INSERT INTO asyncapi_documents (name, version, content, syntax, spec_version, \
+             content_hash, deleted, created_at) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7)",
+        )
+        .bind(&new.name)
+        .bind(version)
+        .bind(&new.content)
+        .bind(&new.syntax)
+        .bind(&new.spec_version)
+        .bind(&new.content_hash)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        if !new.links.is_empty() {
+            // One statement for every link, through parallel arrays.
+            let column = |f: fn(&super::asyncapi::DocumentLink) -> Option<String>| {
+                new.links.iter().map(f).collect::<Vec<_>>()
+            };
+            sqlx::query(
+                "INSERT INTO asyncapi_links (name, version, subject, subject_version, message, \
+                 channel, operation, action) \
+                 SELECT $1, $2, * FROM UNNEST($3::text[], $4::int[], $5::text[], $6::text[], \
+                 $7::text[], $8::text[])",
+            )
+            .bind(&new.name)
+            .bind(version)
+            .bind(column(|l| Some(l.subject.clone())))
+            .bind(
+                new.links
+                    .iter()
+                    .map(|l| l.subject_version)
+                    .collect::<Vec<_>>(),
+            )
+            .bind(column(|l| Some(l.message.clone())))
+            .bind(column(|l| l.channel.clone()))
+            .bind(column(|l| l.operation.clone()))
+            .bind(column(|l| l.action.clone()))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(version)
     }
 
     async fn register_in_tx(&self, new: &NewVersion) -> Result<Registered, StoreError> {
@@ -844,6 +924,42 @@ impl Store for PostgresStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn add_document_version(&self, new: &NewDocument) -> Result<i32, StoreError> {
+        self.add_document_in_tx(new).await.map_err(conflict_on_race)
+    }
+
+    async fn soft_delete_documents(&self, name: &str, versions: &[i32]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with(begin_document_locked(name)).await?;
+        sqlx::query(
+            "UPDATE asyncapi_documents SET deleted = TRUE WHERE name = $1 AND version = ANY($2)",
+        )
+        .bind(name)
+        .bind(versions)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn hard_delete_documents(&self, name: &str, versions: &[i32]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with(begin_document_locked(name)).await?;
+        // Links go by `ON DELETE CASCADE`; the settings go with the last version.
+        sqlx::query("DELETE FROM asyncapi_documents WHERE name = $1 AND version = ANY($2)")
+            .bind(name)
+            .bind(versions)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM asyncapi_configs WHERE name = $1 \
+             AND NOT EXISTS (SELECT 1 FROM asyncapi_documents WHERE name = $1)",
+        )
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 

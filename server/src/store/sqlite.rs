@@ -15,6 +15,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqliteConnection};
 
+use super::asyncapi::{DocumentState, DocumentVersionRow, NewDocument};
 use super::{
     NewVersion, Referrer, Registered, SchemaRow, ScopeSettings, Store, StoreError, SubjectRow,
     SubjectState, Usage, VersionRow,
@@ -461,4 +462,101 @@ impl Store for SqliteStore {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+
+    async fn add_document_version(&self, new: &NewDocument) -> Result<i32, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let versions = document_versions_in(&mut tx, &new.name).await?;
+        if DocumentState::of(&versions) != new.expected {
+            return Err(StoreError::Conflict);
+        }
+        let version = new.expected.max_version + 1;
+        sqlx::query(
+            "INSERT INTO asyncapi_documents (name, version, content, syntax, spec_version, \
+             content_hash, deleted, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+        )
+        .bind(&new.name)
+        .bind(version)
+        .bind(&new.content)
+        .bind(&new.syntax)
+        .bind(&new.spec_version)
+        .bind(&new.content_hash)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        for link in &new.links {
+            sqlx::query(
+                "INSERT INTO asyncapi_links (name, version, subject, subject_version, message, \
+                 channel, operation, action) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&new.name)
+            .bind(version)
+            .bind(&link.subject)
+            .bind(link.subject_version)
+            .bind(&link.message)
+            .bind(&link.channel)
+            .bind(&link.operation)
+            .bind(&link.action)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    async fn soft_delete_documents(&self, name: &str, versions: &[i32]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for version in versions {
+            sqlx::query(
+                "UPDATE asyncapi_documents SET deleted = 1 WHERE name = $1 AND version = $2",
+            )
+            .bind(name)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn hard_delete_documents(&self, name: &str, versions: &[i32]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for version in versions {
+            // Links go by `ON DELETE CASCADE`.
+            sqlx::query("DELETE FROM asyncapi_documents WHERE name = $1 AND version = $2")
+                .bind(name)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if document_versions_in(&mut tx, name).await?.is_empty() {
+            sqlx::query("DELETE FROM asyncapi_configs WHERE name = $1")
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn document_versions_in(
+    conn: &mut SqliteConnection,
+    name: &str,
+) -> Result<Vec<DocumentVersionRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT version, content_hash, deleted FROM asyncapi_documents \
+         WHERE name = $1 ORDER BY version",
+    )
+    .bind(name)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DocumentVersionRow {
+                version: r.try_get("version")?,
+                content_hash: r.try_get("content_hash")?,
+                deleted: r.try_get::<i64, _>("deleted")? != 0,
+            })
+        })
+        .collect()
 }
