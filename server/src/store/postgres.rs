@@ -20,9 +20,12 @@
 //! `nextval` leaves a gap; ids stay unique, ascending and never reused, which is all Confluent
 //! promises. An IMPORT with an explicit id moves the sequence past that id.
 //!
-//! Round trips. A registration costs four: begin and lock, one read of everything it decides on
-//! (versions, the content's id, the explicit id's content, whether the context exists), one
-//! statement writing the schema, its references and the version, and commit.
+//! Round trips. A registration's write costs one: a single autocommit call of the
+//! `accord_register` function (migration 0003), which takes the two locks, reads everything the
+//! write depends on (versions, the content's id, the explicit id's content, whether the context
+//! exists), checks the expected `SubjectState` and writes the context, schema, references and
+//! version. With a transaction driven from here it cost four (begin and lock, read, write,
+//! commit), and the database's per-statement work was most of a registration's cost.
 //!
 //! Notifications. A hard delete publishes `NOTIFY accord_events, '<id>:<context>'` for each
 //! schema it dropped, in the same transaction (so it is delivered only on commit). A listener
@@ -49,7 +52,7 @@ use tokio::sync::broadcast;
 use super::asyncapi::{DocumentState, DocumentVersionRow, NewDocument};
 use super::{
     Eviction, NewVersion, Referrer, Registered, SchemaRow, ScopeSettings, Store, StoreError,
-    SubjectRow, SubjectState, Usage, VersionRow,
+    SubjectRow, Usage, VersionRow,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -287,220 +290,83 @@ impl PostgresStore {
         Ok(version)
     }
 
-    async fn register_in_tx(&self, new: &NewVersion) -> Result<Registered, StoreError> {
+    /// One call of `accord_register` (migration 0003), an autocommit statement: the locks, the
+    /// reads the write depends on, the decision and the write, in one round trip.
+    async fn register_once(&self, new: &NewVersion) -> Result<Registered, StoreError> {
         let content = &new.schema;
-        let mut tx = self
-            .pool
-            .begin_with(begin_locked(
-                &new.context,
-                &new.subject,
-                Some(&content.identity_hash),
-            ))
-            .await?;
-        let seen = read_for_register(&mut tx, new).await?;
-        let versions = seen.versions;
-        if SubjectState::of(&versions) != new.expected {
-            return Err(StoreError::Conflict);
-        }
-        let known = match new.id {
-            Some(id) => match seen.id_hash {
-                Some(hash) if hash == content.identity_hash => Some(id),
-                Some(_) => return Err(StoreError::IdTaken { id }),
-                None => None,
-            },
-            None => match seen.other_type_id {
-                Some(id) => return Err(StoreError::IdTaken { id }),
-                None => seen.found_id,
-            },
-        };
-        let taken = new
-            .version
-            .and_then(|version| versions.iter().find(|v| v.version == version).copied());
-        let Some(id) = known else {
-            // New content: the schema row and (unless IMPORT overwrites a version) the version.
-            if !seen.has_context {
-                ensure_context(&mut tx, &new.context).await?;
-            }
-            if let Some(id) = new.id {
-                advance_sequence(&mut tx, &new.context, id).await?;
-            }
-            let version = new.version.unwrap_or(new.expected.max_version + 1);
-            let id = match taken {
-                None => insert_schema(&mut tx, new, Some(version)).await?,
-                Some(_) => {
-                    let id = insert_schema(&mut tx, new, None).await?;
-                    overwrite_version(&mut tx, new, version, id).await?;
-                    id
-                }
-            };
-            tx.commit().await?;
-            return Ok(Registered {
-                id,
-                version,
-                existing: false,
-            });
-        };
-        let version = match new.version {
-            Some(version) => {
-                if let Some(taken) = taken {
-                    let existing = taken.schema_id == id && !taken.deleted;
-                    if !existing {
-                        // IMPORT may overwrite a version; the old schema stays readable by id.
-                        overwrite_version(&mut tx, new, version, id).await?;
-                    }
-                    tx.commit().await?;
-                    return Ok(Registered {
-                        id,
-                        version,
-                        existing,
-                    });
-                }
-                version
-            }
-            None => {
-                if let Some(live) = versions.iter().find(|v| !v.deleted && v.schema_id == id) {
-                    tx.commit().await?;
-                    return Ok(Registered {
-                        id,
-                        version: live.version,
-                        existing: true,
-                    });
-                }
-                new.expected.max_version + 1
-            }
-        };
-        // Re-registering content identical to a soft-deleted version tombstones the old row.
-        let tombstones: Vec<i32> = versions
-            .iter()
-            .filter(|v| v.deleted && v.schema_id == id)
-            .map(|v| v.version)
-            .collect();
-        if !tombstones.is_empty() {
-            sqlx::query(
-                "DELETE FROM subject_versions \
-                 WHERE context = $1 AND subject = $2 AND version = ANY($3)",
-            )
-            .bind(&new.context)
-            .bind(&new.subject)
-            .bind(&tombstones)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(
-            "INSERT INTO subject_versions (context, subject, version, schema_id, deleted, \
-             created_at) VALUES ($1, $2, $3, $4, FALSE, $5)",
+        let sequence = sequence_name(&new.context);
+        let (content_high, content_low) = content_lock(&new.context, &content.identity_hash);
+        let (sequence_high, sequence_low) = content_lock(&new.context, &sequence);
+        let live = i32::try_from(new.expected.live)
+            .map_err(|_| StoreError::Backend("too many live versions".into()))?;
+        let edges = &content.edges;
+        let row = sqlx::query(
+            "SELECT o_status, o_id, o_version, o_existing FROM accord_register($1, $2, $3, $4, \
+             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+             $22, $23)",
         )
         .bind(&new.context)
         .bind(&new.subject)
-        .bind(version)
-        .bind(id)
+        .bind(subject_lock(&new.context, &new.subject))
+        .bind(content_high)
+        .bind(content_low)
+        .bind(new.expected.max_version)
+        .bind(live)
+        .bind(new.id)
+        .bind(new.version)
+        .bind(&content.schema_type)
+        .bind(&content.schema)
+        .bind(&content.identity_hash)
+        .bind(serde_json::to_string(&content.references)?)
+        .bind(
+            content
+                .metadata
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
+        )
+        .bind(
+            content
+                .rule_set
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
+        )
         .bind(now_ms())
-        .execute(&mut *tx)
+        .bind(&sequence)
+        .bind(sequence_high)
+        .bind(sequence_low)
+        .bind(edges.iter().map(|e| e.name.as_str()).collect::<Vec<_>>())
+        .bind(edges.iter().map(|e| e.context.as_str()).collect::<Vec<_>>())
+        .bind(edges.iter().map(|e| e.subject.as_str()).collect::<Vec<_>>())
+        .bind(edges.iter().map(|e| e.version).collect::<Vec<_>>())
+        .fetch_one(&self.pool)
         .await?;
-        tx.commit().await?;
-        Ok(Registered {
-            id,
-            version,
-            existing: false,
-        })
-    }
-}
-
-/// `BEGIN` plus the advisory locks of a subject (and of a content), as one simple query: one
-/// round trip. The keys are numbers computed here, so splicing them in is safe. Subject first,
-/// content second, is the one lock order of this file.
-fn begin_locked(context: &str, subject: &str, identity_hash: Option<&str>) -> String {
-    let mut sql = format!(
-        "BEGIN; SELECT pg_advisory_xact_lock({})",
-        subject_lock(context, subject)
-    );
-    if let Some(hash) = identity_hash {
-        let (high, low) = content_lock(context, hash);
-        sql.push_str(&format!("; SELECT pg_advisory_xact_lock({high}, {low})"));
-    }
-    sql
-}
-
-/// What a registration decides on, read in one statement after the locks are held.
-#[derive(Debug)]
-struct RegisterView {
-    /// The subject's versions, ascending.
-    versions: Vec<VersionRow>,
-    /// The lowest id holding the content, if any.
-    found_id: Option<i32>,
-    /// The identity hash of the explicitly requested id (IMPORT), if that id exists.
-    id_hash: Option<String>,
-    /// The lowest id holding the same content as another schema type.
-    other_type_id: Option<i32>,
-    /// Whether the context row (and so its id sequence) exists.
-    has_context: bool,
-}
-
-async fn read_for_register(
-    conn: &mut PgConnection,
-    new: &NewVersion,
-) -> Result<RegisterView, StoreError> {
-    let rows = sqlx::query(
-        "SELECT k.found_id, k.other_type_id, k.id_hash, k.has_context, v.version, v.schema_id, \
-             v.deleted \
-         FROM (SELECT \
-             (SELECT id FROM schemas WHERE context = $1 AND identity_hash = $3 \
-              ORDER BY id LIMIT 1) AS found_id, \
-             (SELECT id FROM schemas WHERE context = $1 AND identity_hash = $3 \
-              AND schema_type <> $5 ORDER BY id LIMIT 1) AS other_type_id, \
-             (SELECT identity_hash FROM schemas WHERE context = $1 AND id = $4) AS id_hash, \
-             EXISTS (SELECT 1 FROM contexts WHERE context = $1) AS has_context) AS k \
-         LEFT JOIN subject_versions v ON v.context = $1 AND v.subject = $2 \
-         ORDER BY v.version",
-    )
-    .bind(&new.context)
-    .bind(&new.subject)
-    .bind(&new.schema.identity_hash)
-    .bind(new.id)
-    .bind(&new.schema.schema_type)
-    .fetch_all(&mut *conn)
-    .await?;
-    let first = rows
-        .first()
-        .ok_or_else(|| StoreError::Backend("the registration read returned no row".into()))?;
-    let mut versions = Vec::with_capacity(rows.len());
-    for row in &rows {
-        // Without versions, the outer join yields one row of NULLs.
-        if let Some(version) = row.try_get::<Option<i32>, _>("version")? {
-            versions.push(VersionRow {
-                version,
-                schema_id: row.try_get("schema_id")?,
-                deleted: row.try_get("deleted")?,
-            });
+        let status: String = row.try_get("o_status")?;
+        match status.as_str() {
+            "ok" => Ok(Registered {
+                id: row.try_get("o_id")?,
+                version: row.try_get("o_version")?,
+                existing: row.try_get("o_existing")?,
+            }),
+            "conflict" => Err(StoreError::Conflict),
+            "id_taken" => Err(StoreError::IdTaken {
+                id: row.try_get("o_id")?,
+            }),
+            other => Err(StoreError::Backend(
+                format!("accord_register answered an unknown status {other:?}").into(),
+            )),
         }
     }
-    Ok(RegisterView {
-        versions,
-        found_id: first.try_get("found_id")?,
-        other_type_id: first.try_get("other_type_id")?,
-        id_hash: first.try_get("id_hash")?,
-        has_context: first.try_get("has_context")?,
-    })
 }
 
-/// Points an existing version at another schema (IMPORT).
-async fn overwrite_version(
-    conn: &mut PgConnection,
-    new: &NewVersion,
-    version: i32,
-    id: i32,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE subject_versions SET schema_id = $4, deleted = FALSE \
-         WHERE context = $1 AND subject = $2 AND version = $3",
+/// `BEGIN` plus the advisory lock of a subject, as one simple query: one round trip. The key is
+/// a number computed here, so splicing it in is safe.
+fn begin_locked(context: &str, subject: &str) -> String {
+    format!(
+        "BEGIN; SELECT pg_advisory_xact_lock({})",
+        subject_lock(context, subject)
     )
-    .bind(&new.context)
-    .bind(&new.subject)
-    .bind(version)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 async fn versions_in(
@@ -525,113 +391,6 @@ async fn versions_in(
             })
         })
         .collect()
-}
-
-/// Creates the context row and its id sequence, in the caller's transaction, if they are new.
-async fn ensure_context(conn: &mut PgConnection, context: &str) -> Result<(), StoreError> {
-    // A concurrent creator's uncommitted row makes this wait, then do nothing: only one
-    // transaction creates the sequence.
-    let created = sqlx::query(
-        "INSERT INTO contexts (context, created_at) VALUES ($1, $2) \
-         ON CONFLICT (context) DO NOTHING RETURNING context",
-    )
-    .bind(context)
-    .bind(now_ms())
-    .fetch_optional(&mut *conn)
-    .await?;
-    if created.is_some() {
-        let ddl = format!(
-            "CREATE SEQUENCE IF NOT EXISTS {} AS integer",
-            sequence_name(context)
-        );
-        conn.execute(ddl.as_str()).await?;
-    }
-    Ok(())
-}
-
-/// Moves the context's sequence past an explicitly chosen id (IMPORT).
-async fn advance_sequence(
-    conn: &mut PgConnection,
-    context: &str,
-    id: i32,
-) -> Result<(), StoreError> {
-    let sequence = sequence_name(context);
-    // Serializes concurrent imports in the context, so the sequence only moves forward.
-    let (high, low) = content_lock(context, &sequence);
-    sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
-        .bind(high)
-        .bind(low)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "SELECT setval($1::regclass, $2) \
-         WHERE COALESCE(pg_sequence_last_value($1::regclass), 0) < $2",
-    )
-    .bind(&sequence)
-    .bind(i64::from(id))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Inserts the schema row, its reference edges and, with `version`, the subject version, in one
-/// statement; the id is explicit (IMPORT) or drawn from the context's sequence.
-async fn insert_schema(
-    conn: &mut PgConnection,
-    new: &NewVersion,
-    version: Option<i32>,
-) -> Result<i32, StoreError> {
-    let content = &new.schema;
-    let refs = serde_json::to_string(&content.references)?;
-    let metadata = content
-        .metadata
-        .as_ref()
-        .map(serde_json::to_string)
-        .transpose()?;
-    let rule_set = content
-        .rule_set
-        .as_ref()
-        .map(serde_json::to_string)
-        .transpose()?;
-    let names: Vec<&str> = content.edges.iter().map(|e| e.name.as_str()).collect();
-    let contexts: Vec<&str> = content.edges.iter().map(|e| e.context.as_str()).collect();
-    let subjects: Vec<&str> = content.edges.iter().map(|e| e.subject.as_str()).collect();
-    let versions: Vec<i32> = content.edges.iter().map(|e| e.version).collect();
-    // The foreign keys of `r` and `v` are checked at the end of the statement, after `s`.
-    let row = sqlx::query(
-        "WITH s AS (INSERT INTO schemas (context, id, schema_type, schema_text, identity_hash, \
-             refs, metadata, rule_set, imported, created_at) \
-             VALUES ($1, COALESCE($2, nextval($11::regclass)::integer), $3, $4, $5, $6, $7, $8, \
-             $9, $10) RETURNING id), \
-         r AS (INSERT INTO schema_references (context, schema_id, name, ref_context, ref_subject, \
-             ref_version) SELECT $1, s.id, e.name, e.ref_context, e.ref_subject, e.ref_version \
-             FROM s, UNNEST($12::text[], $13::text[], $14::text[], $15::integer[]) \
-             AS e (name, ref_context, ref_subject, ref_version)), \
-         v AS (INSERT INTO subject_versions (context, subject, version, schema_id, deleted, \
-             created_at) SELECT $1, $16, $17, s.id, FALSE, $10 FROM s \
-             WHERE $17::integer IS NOT NULL) \
-         SELECT id FROM s",
-    )
-    .bind(&new.context)
-    .bind(new.id)
-    .bind(&content.schema_type)
-    .bind(&content.schema)
-    .bind(&content.identity_hash)
-    .bind(refs)
-    .bind(metadata)
-    .bind(rule_set)
-    .bind(new.id.is_some())
-    .bind(now_ms())
-    .bind(sequence_name(&new.context))
-    .bind(&names)
-    .bind(&contexts)
-    .bind(&subjects)
-    .bind(&versions)
-    .bind(&new.subject)
-    .bind(version)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
 }
 
 /// The listener loop: (re)connects, announces [`Eviction::All`] once listening, then forwards
@@ -761,7 +520,7 @@ impl Store for PostgresStore {
     }
 
     async fn register(&self, new: &NewVersion) -> Result<Registered, StoreError> {
-        self.register_in_tx(new).await.map_err(conflict_on_race)
+        self.register_once(new).await.map_err(conflict_on_race)
     }
 
     async fn soft_delete(
@@ -770,10 +529,7 @@ impl Store for PostgresStore {
         subject: &str,
         versions: &[i32],
     ) -> Result<(), StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with(begin_locked(context, subject, None))
-            .await?;
+        let mut tx = self.pool.begin_with(begin_locked(context, subject)).await?;
         sqlx::query(
             "UPDATE subject_versions SET deleted = TRUE \
              WHERE context = $1 AND subject = $2 AND version = ANY($3)",
@@ -794,10 +550,7 @@ impl Store for PostgresStore {
         versions: &[i32],
         config_scope: &str,
     ) -> Result<Vec<i32>, StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with(begin_locked(context, subject, None))
-            .await?;
+        let mut tx = self.pool.begin_with(begin_locked(context, subject)).await?;
         let rows = sqlx::query(
             "DELETE FROM subject_versions \
              WHERE context = $1 AND subject = $2 AND version = ANY($3) RETURNING schema_id",
