@@ -57,6 +57,7 @@ mod interop_python;
 mod peer_avro;
 mod postgres_restart;
 mod replicas;
+mod serdes_interop;
 mod store_contract;
 mod tidy;
 

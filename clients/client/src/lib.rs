@@ -6,8 +6,8 @@
 //! bearer credentials, speaks HTTPS through rustls (feature `rustls-tls`, on by default), and caches
 //! what repeats on a producer's or consumer's hot path: schemas by id and GUID forever, registrations
 //! and lookups forever, each subject's latest version for a TTL, and 404s briefly, with one request
-//! in flight per key. Serializers for serde types build on it; this crate does not frame messages
-//! itself (see `accord_types::wire`). It depends on `accord-types` only among Accord's crates.
+//! in flight per key. The `serdes` module (features `avro`, `json`, `protobuf`) frames and encodes
+//! values over those caches, with the framing of `accord_types::wire`. It depends on `accord-types` only among Accord's crates.
 //!
 //! ```no_run
 //! use accord_client::{Client, SchemaQuery};
@@ -34,6 +34,9 @@ mod client;
 mod config;
 mod error;
 mod transport;
+
+#[cfg(any(feature = "avro", feature = "json", feature = "protobuf"))]
+pub mod serdes;
 
 pub use client::{
     Client, CompatOptions, ListSchemas, ListSubjects, LookupOptions, SchemaQuery, Scope,
