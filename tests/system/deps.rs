@@ -47,6 +47,7 @@ const WORKSPACE_RULES: &[(&str, Option<&[&str]>)] = &[
     ),
     ("accord", None),
     ("accord-tests", None),
+    ("accord-bench-serdes", None),
 ];
 
 /// Which kinds of dependency edge a walk follows.
