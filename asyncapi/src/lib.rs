@@ -37,6 +37,7 @@ pub use model::{
     Action, Channel, Info, Message, Model, Operation, Parameter, Payload, PayloadFormat, Server,
     SpecVersion,
 };
+pub use resolve::referenced_documents;
 pub use source::{SourceMap, Syntax};
 
 /// Limits on reading text; deliberately no `Default`: callers state their limits (see

@@ -6,7 +6,7 @@
 //! Two budgets bound the work: nodes produced (a reference graph shaped like a DAG would
 //! otherwise grow exponentially) and depth of the resolved tree.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use serde_json::{Map, Value};
@@ -62,6 +62,40 @@ fn has_scheme(reference: &str) -> bool {
     scheme.len() > 1
         && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// The other documents the `$ref`s of `value` (a document named `base`) point into, as the
+/// keys the loader asks [`crate::Externals`] for: relative paths joined onto `base`'s
+/// directory. Registry links, URIs with a scheme and paths above `base`'s directory are not
+/// among them. For callers that supply sibling files as data, such as the offline CLI.
+pub fn referenced_documents(value: &Value, base: &str, options: &LoadOptions) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v) {
+                        ("$ref", Value::String(reference)) => {
+                            if let RefKind::Local { path, .. } = classify(reference, options) {
+                                let target = join(base, &path);
+                                if !path.is_empty()
+                                    && !target.is_empty()
+                                    && !target.starts_with("..")
+                                {
+                                    found.insert(target);
+                                }
+                            }
+                        }
+                        _ => stack.push(v),
+                    }
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Joins a relative path onto the directory of `base` and removes `.` and `..` segments.

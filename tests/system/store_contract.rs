@@ -115,6 +115,15 @@ impl Backing {
         }
     }
 
+    /// `n` handles with their own pools on the same database, as `n` replicas would have.
+    async fn open_replicas(&self, n: usize) -> Vec<Arc<dyn Store>> {
+        let mut handles = Vec::with_capacity(n);
+        for _ in 0..n {
+            handles.push(self.open().await);
+        }
+        handles
+    }
+
     /// A new handle (its own connection pool) on the data, migrated.
     async fn open(&self) -> Arc<dyn Store> {
         match &self.target {
@@ -748,10 +757,7 @@ async fn concurrent_handles_get_one_id_per_content_and_contiguous_versions(backi
     const WRITERS: usize = 8;
     const CONTENTS: usize = 10;
     const SUBJECTS: usize = 4;
-    let mut handles = Vec::new();
-    for _ in 0..4 {
-        handles.push(backing.open().await);
-    }
+    let handles = backing.open_replicas(4).await;
     let mut writers = Vec::new();
     for writer in 0..WRITERS {
         let store = handles[writer % handles.len()].clone();
@@ -1110,10 +1116,7 @@ async fn documents_keep_versions_links_and_settings(store: &dyn Store) {
 async fn concurrent_document_writers_get_contiguous_versions(backing: &Backing) {
     const WRITERS: usize = 8;
     const EACH: usize = 6;
-    let mut handles = Vec::new();
-    for _ in 0..4 {
-        handles.push(backing.open().await);
-    }
+    let handles = backing.open_replicas(4).await;
     let mut writers = Vec::new();
     for writer in 0..WRITERS {
         let store = handles[writer % handles.len()].clone();

@@ -262,8 +262,8 @@ pub(crate) fn compare(
     let ojson: Value = serde_json::from_str(&otext).unwrap_or(Value::Null);
     let njson: Value = serde_json::from_str(&ntext).unwrap_or(Value::Null);
     let (ofields, nfields) = match ot {
-        SchemaType::Json => (json_fields(&ojson), json_fields(&njson)),
-        SchemaType::Avro => (avro_fields(&ojson), avro_fields(&njson)),
+        SchemaType::Json => (fields(&ojson, walk_json), fields(&njson, walk_json)),
+        SchemaType::Avro => (fields(&ojson, walk_avro), fields(&njson, walk_avro)),
         SchemaType::Protobuf => (BTreeMap::new(), BTreeMap::new()),
     };
     let violations = violations(ot, ctx.directions, (&op, &ojson), (&np, &njson));
@@ -491,13 +491,18 @@ fn join(prefix: &str, name: &str) -> String {
 
 const MAX_DEPTH: usize = 64;
 
-// ---- JSON Schema ------------------------------------------------------------------------
+/// A format's walk: from a schema node, its path prefix and its pointer relative to the
+/// payload, adds the fields below it, to at most [`MAX_DEPTH`] levels.
+type Walk = fn(&Value, &str, &str, usize, &mut BTreeMap<String, Field>);
 
-fn json_fields(schema: &Value) -> BTreeMap<String, Field> {
+/// The fields of a payload schema by dotted path (`a.b`, `list[].c`).
+fn fields(schema: &Value, walk: Walk) -> BTreeMap<String, Field> {
     let mut out = BTreeMap::new();
-    walk_json(schema, "", "", 0, &mut out);
+    walk(schema, "", "", 0, &mut out);
     out
 }
+
+// ---- JSON Schema ------------------------------------------------------------------------
 
 fn walk_json(
     node: &Value,
@@ -579,12 +584,6 @@ fn json_violation_field(path: &str) -> String {
 }
 
 // ---- Avro -------------------------------------------------------------------------------
-
-fn avro_fields(schema: &Value) -> BTreeMap<String, Field> {
-    let mut out = BTreeMap::new();
-    walk_avro(schema, "", "", 0, &mut out);
-    out
-}
 
 fn walk_avro(
     node: &Value,
@@ -833,12 +832,12 @@ mod tests {
             {"name": "items", "type": {"type": "array", "items": {"type": "record", "name": "I",
                 "fields": [{"name": "sku", "type": "string"}]}}}
         ]});
-        let fields = avro_fields(&schema);
-        let n = fields.get("n").expect("n");
+        let found = fields(&schema, walk_avro);
+        let n = found.get("n").expect("n");
         assert_eq!(n.ty, "null|long");
         assert!(!n.required);
         assert_eq!(
-            fields.get("items[].sku").map(|f| f.rel.as_str()),
+            found.get("items[].sku").map(|f| f.rel.as_str()),
             Some("/fields/1/type/items/fields/0")
         );
     }

@@ -6,3 +6,14 @@ mod corpus;
 mod diff;
 mod lint;
 mod model;
+
+/// Fails unless some finding has `rule`.
+fn assert_reports<D>(diagnostics: &[D], rule: &str)
+where
+    D: std::borrow::Borrow<accord_asyncapi::Diagnostic> + std::fmt::Debug,
+{
+    assert!(
+        diagnostics.iter().any(|d| d.borrow().rule == rule),
+        "no {rule} among {diagnostics:#?}"
+    );
+}

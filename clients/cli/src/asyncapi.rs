@@ -14,7 +14,8 @@ use std::process::ExitCode;
 use accord_asyncapi::{
     Diagnostic, Document, ExternalData, LintConfig, LoadOptions, Severity, rules,
 };
-use accord_types::{AsyncApiChange, AsyncApiDiagnostic};
+use accord_server::registry::diagnostic_dto;
+use accord_types::AsyncApiChange;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
@@ -111,7 +112,7 @@ fn load_file(path: &Path) -> anyhow::Result<LoadedFile> {
         .unwrap_or_default();
     let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
     let options = LoadOptions::recommended(&name);
-    let externals = siblings(&dir, &name, &text);
+    let externals = siblings(&dir, &name, &text, &options);
     let loaded = accord_asyncapi::load(&text, &options, &externals);
     let mut diagnostics = loaded.diagnostics;
     for d in &mut diagnostics {
@@ -143,7 +144,7 @@ fn read_bounded(path: &Path) -> anyhow::Result<String> {
 }
 
 /// The files relative `$ref`s name under `dir`, transitively, keyed as the loader asks for them.
-fn siblings(dir: &Path, name: &str, text: &str) -> ExternalData {
+fn siblings(dir: &Path, name: &str, text: &str, options: &LoadOptions) -> ExternalData {
     let mut externals = ExternalData::default();
     let mut queue = vec![(name.to_owned(), text.to_owned())];
     let mut seen = BTreeSet::from([name.to_owned()]);
@@ -153,18 +154,8 @@ fn siblings(dir: &Path, name: &str, text: &str) -> ExternalData {
         else {
             continue;
         };
-        let mut refs = Vec::new();
-        collect_refs(&parsed.value, &mut refs);
-        for reference in refs {
-            let path = reference.split('#').next().unwrap_or("");
-            if path.is_empty() || has_scheme(path) || is_registry_link(path) {
-                continue;
-            }
-            let target = join(&key, path);
-            if target.is_empty() || target.starts_with("..") || seen.len() >= MAX_FILES {
-                continue;
-            }
-            if !seen.insert(target.clone()) {
+        for target in accord_asyncapi::referenced_documents(&parsed.value, &key, options) {
+            if seen.len() >= MAX_FILES || !seen.insert(target.clone()) {
                 continue;
             }
             let file = dir.join(&target);
@@ -176,75 +167,6 @@ fn siblings(dir: &Path, name: &str, text: &str) -> ExternalData {
         }
     }
     externals
-}
-
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                match (key.as_str(), v) {
-                    ("$ref", Value::String(r)) => out.push(r.clone()),
-                    _ => collect_refs(v, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
-    }
-}
-
-/// `scheme:` with a scheme of two or more characters (one letter is a Windows drive).
-fn has_scheme(reference: &str) -> bool {
-    reference.split_once(':').is_some_and(|(scheme, _)| {
-        scheme.len() > 1
-            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    })
-}
-
-fn is_registry_link(path: &str) -> bool {
-    let path = path.trim_start_matches("./").trim_start_matches('/');
-    path.starts_with("subjects/") && path.contains("/versions/")
-}
-
-/// `relative` joined onto the directory of `base`, without `.` and `..` segments (as the
-/// loader joins them).
-fn join(base: &str, relative: &str) -> String {
-    let mut parts: Vec<&str> = if relative.starts_with('/') {
-        Vec::new()
-    } else {
-        let mut p: Vec<&str> = base.split('/').collect();
-        p.pop();
-        p
-    };
-    for segment in relative.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) {
-                    parts.pop();
-                } else {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.retain(|p| !p.is_empty());
-    parts.join("/")
-}
-
-fn dto(d: &Diagnostic) -> AsyncApiDiagnostic {
-    AsyncApiDiagnostic {
-        rule: d.rule.to_owned(),
-        severity: d.severity.as_str().to_owned(),
-        message: d.message.clone(),
-        pointer: d.pointer.clone(),
-        line: d.line,
-        column: d.column,
-    }
 }
 
 fn print_human(path: &Path, d: &Diagnostic) {
@@ -291,7 +213,7 @@ fn check(files: &[PathBuf], lint: Option<&LintConfig>, format: Format) -> anyhow
             Format::Json => reports.push(json!({
                 "path": path.display().to_string(),
                 "valid": valid,
-                "diagnostics": diagnostics.iter().map(dto).collect::<Vec<_>>(),
+                "diagnostics": diagnostics.iter().map(diagnostic_dto).collect::<Vec<_>>(),
             })),
         }
     }

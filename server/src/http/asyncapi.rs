@@ -5,17 +5,16 @@
 //! syntax `Accept` asks for (as stored when it does not choose). Everything else answers JSON
 //! built from `accord-types`.
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::Value;
 
-use accord_types::{AsyncApiConfig, AsyncApiRegistered, ErrorCode, SubjectUsage};
+use accord_types::{AsyncApiConfig, AsyncApiRegistered, SubjectUsage};
 
-use super::extract::{Body, Params};
+use super::extract::{Body, Params, body_bytes, media_type};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::registry::{RegistryError, VersionSelector};
@@ -74,44 +73,13 @@ impl<S: Send + Sync> FromRequest<S> for DocumentBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let media = media_type(request.headers().get(header::CONTENT_TYPE));
-        if !DOCUMENT_TYPES.contains(&media.as_str()) {
-            return Err(ApiError::http(
-                ErrorCode::UNSUPPORTED_MEDIA_TYPE,
-                "Unsupported Media Type",
-            ));
-        }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        ErrorCode::PAYLOAD_TOO_LARGE,
-                        "request body exceeds the configured size limit",
-                    )
-                } else {
-                    ApiError::bad_request(rejection.body_text())
-                }
-            })?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        let Some(bytes) = body_bytes(request, state, &DOCUMENT_TYPES).await? else {
             return Ok(DocumentBody(None));
-        }
+        };
         let text = String::from_utf8(bytes.to_vec())
             .map_err(|_| ApiError::bad_request("the document is not UTF-8 text"))?;
         Ok(DocumentBody(Some(text)))
     }
-}
-
-/// The media type of a header value, lower case, without parameters.
-fn media_type(value: Option<&header::HeaderValue>) -> String {
-    value
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
 }
 
 /// The syntax and media type to answer with: the first YAML or JSON type `Accept` names,
@@ -122,12 +90,7 @@ fn choose_syntax(headers: &HeaderMap, default_json: bool) -> (bool, &'static str
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     for part in accept.split(',') {
-        let media = part
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let media = media_type(part);
         if let Some(t) = YAML_TYPES.iter().find(|t| **t == media) {
             return (false, t);
         }

@@ -27,37 +27,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let content_type = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if !ACCEPTED_TYPES.contains(&content_type.as_str()) {
-            return Err(ApiError::http(
-                ErrorCode::UNSUPPORTED_MEDIA_TYPE,
-                "Unsupported Media Type",
-            ));
-        }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        ErrorCode::PAYLOAD_TOO_LARGE,
-                        "request body exceeds the configured size limit",
-                    )
-                } else {
-                    ApiError::bad_request(rejection.body_text())
-                }
-            })?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        let Some(bytes) = body_bytes(request, state, &ACCEPTED_TYPES).await? else {
             return Ok(Body(None));
-        }
+        };
         // Through `Value` first: like Jackson, the last of duplicate keys wins.
         let value: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::bad_request(format!("invalid JSON in request body: {e}")))?;
@@ -70,6 +42,50 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             .map(|v| Body(Some(v)))
             .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))
     }
+}
+
+/// A media type without its parameters, lower case: `Application/JSON; charset=utf-8` →
+/// `application/json`.
+pub(super) fn media_type(value: &str) -> String {
+    value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The body of a request whose `Content-Type` is one of `accepted` (415 otherwise), within
+/// the configured size limit (413); `None` when it is empty or only whitespace.
+pub(super) async fn body_bytes<S: Send + Sync>(
+    request: Request,
+    state: &S,
+    accepted: &[&str],
+) -> Result<Option<Bytes>, ApiError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !accepted.contains(&media_type(content_type).as_str()) {
+        return Err(ApiError::http(
+            ErrorCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported Media Type",
+        ));
+    }
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    ErrorCode::PAYLOAD_TOO_LARGE,
+                    "request body exceeds the configured size limit",
+                )
+            } else {
+                ApiError::bad_request(rejection.body_text())
+            }
+        })?;
+    Ok((!bytes.iter().all(u8::is_ascii_whitespace)).then_some(bytes))
 }
 
 /// Query parameters, in order, with repeated keys kept.

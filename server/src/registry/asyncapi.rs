@@ -554,7 +554,8 @@ fn invalid_document(diagnostics: &[Diagnostic]) -> RegistryError {
     }
 }
 
-fn diagnostic_dto(d: &Diagnostic) -> AsyncApiDiagnostic {
+/// A finding as the JSON Accord answers with (also the CLI's `--format json`).
+pub fn diagnostic_dto(d: &Diagnostic) -> AsyncApiDiagnostic {
     AsyncApiDiagnostic {
         rule: d.rule.to_owned(),
         severity: d.severity.as_str().to_owned(),

@@ -15,7 +15,7 @@ pub struct DocumentName {
 }
 
 /// One version of a document, without its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DocumentVersionRow {
     /// Version number, from 1.
     pub version: i32,
@@ -26,7 +26,7 @@ pub struct DocumentVersionRow {
 }
 
 /// One stored version of a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DocumentRow {
     /// The document name.
     pub name: String,
@@ -47,7 +47,7 @@ pub struct DocumentRow {
 }
 
 /// A link from a message of a document version to a subject version.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
 pub struct DocumentLink {
     /// The subject as the registry displays it.
     pub subject: String,
@@ -64,7 +64,7 @@ pub struct DocumentLink {
 }
 
 /// A document version linking a subject.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LinkUsage {
     /// The document name.
     pub name: String,
@@ -73,6 +73,7 @@ pub struct LinkUsage {
     /// Whether that version is soft-deleted.
     pub deleted: bool,
     /// The link.
+    #[sqlx(flatten)]
     pub link: DocumentLink,
 }
 
@@ -119,27 +120,9 @@ pub struct NewDocument {
     pub expected: DocumentState,
 }
 
-/// The columns of `asyncapi_links`, in [`link_row`]'s order.
-pub(crate) const LINK_COLUMNS: &str =
-    "subject, subject_version, message, channel, operation, action";
-
-/// Decodes the link columns of a row, in either dialect.
-pub(crate) fn link_row<R: sqlx::Row>(row: &R) -> Result<DocumentLink, super::StoreError>
-where
-    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> Option<i32>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'c> &'c str: sqlx::ColumnIndex<R>,
-{
-    Ok(DocumentLink {
-        subject: row.try_get("subject")?,
-        subject_version: row.try_get("subject_version")?,
-        message: row.try_get("message")?,
-        channel: row.try_get("channel")?,
-        operation: row.try_get("operation")?,
-        action: row.try_get("action")?,
-    })
-}
+/// Every version of a document (`$1`), ascending, as [`DocumentVersionRow`]s.
+pub(crate) const DOCUMENT_VERSIONS_SQL: &str = "SELECT version, content_hash, deleted \
+     FROM asyncapi_documents WHERE name = $1 ORDER BY version";
 
 /// Reads of AsyncAPI documents; their SQL is the same in both dialects (SQLite decodes its 0/1
 /// flags as `bool`), so one implementation is stamped into each backend by [`asyncapi_reads`],
@@ -208,22 +191,10 @@ macro_rules! asyncapi_reads {
                 &self,
                 name: &str,
             ) -> Result<Vec<super::asyncapi::DocumentVersionRow>, StoreError> {
-                let rows = sqlx::query(
-                    "SELECT version, content_hash, deleted FROM asyncapi_documents \
-                     WHERE name = $1 ORDER BY version",
-                )
+                Ok(sqlx::query_as(super::asyncapi::DOCUMENT_VERSIONS_SQL)
                 .bind(name)
                 .fetch_all(&self.pool)
-                .await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(super::asyncapi::DocumentVersionRow {
-                            version: r.try_get("version")?,
-                            content_hash: r.try_get("content_hash")?,
-                            deleted: r.try_get("deleted")?,
-                        })
-                    })
-                    .collect()
+                .await?)
             }
 
             async fn document(
@@ -231,27 +202,14 @@ macro_rules! asyncapi_reads {
                 name: &str,
                 version: i32,
             ) -> Result<Option<super::asyncapi::DocumentRow>, StoreError> {
-                let row = sqlx::query(
+                Ok(sqlx::query_as(
                     "SELECT name, version, content, syntax, spec_version, content_hash, deleted, \
                      created_at FROM asyncapi_documents WHERE name = $1 AND version = $2",
                 )
                 .bind(name)
                 .bind(version)
                 .fetch_optional(&self.pool)
-                .await?;
-                row.map(|r| {
-                    Ok(super::asyncapi::DocumentRow {
-                        name: r.try_get("name")?,
-                        version: r.try_get("version")?,
-                        content: r.try_get("content")?,
-                        syntax: r.try_get("syntax")?,
-                        spec_version: r.try_get("spec_version")?,
-                        content_hash: r.try_get("content_hash")?,
-                        deleted: r.try_get("deleted")?,
-                        created_at: r.try_get("created_at")?,
-                    })
-                })
-                .transpose()
+                .await?)
             }
 
             async fn document_links(
@@ -259,18 +217,15 @@ macro_rules! asyncapi_reads {
                 name: &str,
                 version: i32,
             ) -> Result<Vec<super::asyncapi::DocumentLink>, StoreError> {
-                let rows = sqlx::query(&format!(
-                    "SELECT {} FROM asyncapi_links WHERE name = $1 AND version = $2",
-                    super::asyncapi::LINK_COLUMNS
-                ))
+                let mut links: Vec<super::asyncapi::DocumentLink> = sqlx::query_as(
+                    "SELECT subject, subject_version, message, channel, operation, action \
+                     FROM asyncapi_links WHERE name = $1 AND version = $2",
+                )
                 .bind(name)
                 .bind(version)
                 .fetch_all(&self.pool)
                 .await?;
-                let mut links = rows
-                    .iter()
-                    .map(super::asyncapi::link_row)
-                    .collect::<Result<Vec<_>, _>>()?;
+                // Sorted here, not by SQL: the dialects order NULLs and text differently.
                 links.sort();
                 Ok(links)
             }
@@ -290,17 +245,10 @@ macro_rules! asyncapi_reads {
                 .bind(subject)
                 .fetch_all(&self.pool)
                 .await?;
-                let mut usages = rows
+                let mut usages: Vec<super::asyncapi::LinkUsage> = rows
                     .iter()
-                    .map(|r| {
-                        Ok(super::asyncapi::LinkUsage {
-                            name: r.try_get("name")?,
-                            version: r.try_get("version")?,
-                            deleted: r.try_get("deleted")?,
-                            link: super::asyncapi::link_row(r)?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, StoreError>>()?;
+                    .map(sqlx::FromRow::from_row)
+                    .collect::<Result<_, _>>()?;
                 usages.sort_by(|a, b| (&a.name, a.version, &a.link).cmp(&(&b.name, b.version, &b.link)));
                 Ok(usages)
             }

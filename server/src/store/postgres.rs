@@ -49,7 +49,7 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, Executor, PgConnection, Row};
 use tokio::sync::broadcast;
 
-use super::asyncapi::{DocumentState, DocumentVersionRow, NewDocument};
+use super::asyncapi::{DOCUMENT_VERSIONS_SQL, DocumentState, DocumentVersionRow, NewDocument};
 use super::{
     Eviction, NewVersion, Referrer, Registered, SchemaRow, ScopeSettings, Store, StoreError,
     SubjectRow, Usage, VersionRow,
@@ -225,23 +225,10 @@ impl PostgresStore {
             .pool
             .begin_with(begin_document_locked(&new.name))
             .await?;
-        let rows = sqlx::query(
-            "SELECT version, content_hash, deleted FROM asyncapi_documents \
-             WHERE name = $1 ORDER BY version",
-        )
-        .bind(&new.name)
-        .fetch_all(&mut *tx)
-        .await?;
-        let versions = rows
-            .iter()
-            .map(|r| {
-                Ok(DocumentVersionRow {
-                    version: r.try_get("version")?,
-                    content_hash: r.try_get("content_hash")?,
-                    deleted: r.try_get("deleted")?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let versions: Vec<DocumentVersionRow> = sqlx::query_as(DOCUMENT_VERSIONS_SQL)
+            .bind(&new.name)
+            .fetch_all(&mut *tx)
+            .await?;
         if DocumentState::of(&versions) != new.expected {
             return Err(StoreError::Conflict);
         }

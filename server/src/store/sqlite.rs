@@ -15,7 +15,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqliteConnection};
 
-use super::asyncapi::{DocumentState, DocumentVersionRow, NewDocument};
+use super::asyncapi::{DOCUMENT_VERSIONS_SQL, DocumentState, DocumentVersionRow, NewDocument};
 use super::{
     NewVersion, Referrer, Registered, SchemaRow, ScopeSettings, Store, StoreError, SubjectRow,
     SubjectState, Usage, VersionRow,
@@ -543,20 +543,8 @@ async fn document_versions_in(
     conn: &mut SqliteConnection,
     name: &str,
 ) -> Result<Vec<DocumentVersionRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT version, content_hash, deleted FROM asyncapi_documents \
-         WHERE name = $1 ORDER BY version",
-    )
-    .bind(name)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(DocumentVersionRow {
-                version: r.try_get("version")?,
-                content_hash: r.try_get("content_hash")?,
-                deleted: r.try_get::<i64, _>("deleted")? != 0,
-            })
-        })
-        .collect()
+    Ok(sqlx::query_as(DOCUMENT_VERSIONS_SQL)
+        .bind(name)
+        .fetch_all(&mut *conn)
+        .await?)
 }
