@@ -411,11 +411,67 @@ async fn payload_links_are_checked_and_listed_as_usages(backend: Backend) {
             .any(|d| d["rule"] == "info-contact" && d["severity"] == "error")),
         "{refused}"
     );
-    let elsewhere = post_document(base, "lenient", ownerless, "application/json").await;
+    let elsewhere = post_document(base, "lenient", ownerless.clone(), "application/json").await;
     assert_eq!(
         elsewhere.status, 200,
         "other names keep the recommended rules: {elsewhere}"
     );
+
+    // Registry-wide defaults apply to every name without its own setting, field by field.
+    let defaults = api
+        .get("/accord/v1/asyncapi/config")
+        .await
+        .expect("GET defaults");
+    assert_eq!(
+        defaults.body,
+        json!({"compatibility": "BACKWARD"}),
+        "{defaults}"
+    );
+    let global = api
+        .put(
+            "/accord/v1/asyncapi/config",
+            &json!({"compatibility": "FULL", "lintRules": {"rules": {"info-contact": "error"}}}),
+        )
+        .await
+        .expect("PUT defaults");
+    assert_eq!(global.status, 200, "{global}");
+    let inherited = api
+        .get("/accord/v1/asyncapi/governed/config")
+        .await
+        .expect("GET config");
+    assert_eq!(inherited.body["compatibility"], "FULL", "{inherited}");
+    let refused = post_document(base, "governed", ownerless.clone(), "application/json").await;
+    assert_error(&refused, &[422], Some(42201), "the registry-wide rules");
+    let own = api
+        .put(
+            "/accord/v1/asyncapi/governed/config",
+            &json!({"lintRules": {"rules": {"info-contact": "warning"}}}),
+        )
+        .await
+        .expect("PUT config");
+    assert_eq!(own.status, 200, "{own}");
+    let accepted = post_document(base, "governed", ownerless, "application/json").await;
+    assert_eq!(accepted.status, 200, "a name's own rules win: {accepted}");
+    let own = api
+        .get("/accord/v1/asyncapi/governed/config")
+        .await
+        .expect("GET config");
+    assert_eq!(
+        own.body["compatibility"], "FULL",
+        "unset fields still come from the defaults: {own}"
+    );
+    let reserved = post_document(base, "config", LINKED.to_string(), "application/json").await;
+    assert_error(
+        &reserved,
+        &[422],
+        None,
+        "a document named like a fixed route",
+    );
+    let deleted = api
+        .delete("/accord/v1/asyncapi/governed")
+        .await
+        .expect("DELETE");
+    assert_eq!(deleted.body, json!([1]), "{deleted}");
 
     // A soft-deleted document no longer counts.
     let deleted = api

@@ -47,6 +47,10 @@ pub(super) fn router() -> Router<AppState> {
         .route("/accord/v1/asyncapi", get(list_names))
         .route("/accord/v1/asyncapi/export", get(export))
         .route(
+            "/accord/v1/asyncapi/config",
+            get(get_global_config).put(put_global_config),
+        )
+        .route(
             "/accord/v1/asyncapi/{name}",
             axum::routing::delete(delete_document),
         )
@@ -227,20 +231,46 @@ async fn get_config(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Json<AsyncApiConfig>, ApiError> {
-    Ok(Json(state.registry.document_config(&name).await?))
+    Ok(Json(state.registry.document_config(Some(&name)).await?))
 }
 
 async fn put_config(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    Body(body): Body<AsyncApiConfig>,
+    body: Body<AsyncApiConfig>,
 ) -> Result<Json<AsyncApiConfig>, ApiError> {
-    let body = body.ok_or_else(|| {
+    let update = config_update(body)?;
+    Ok(Json(
+        state
+            .registry
+            .put_document_config(Some(&name), update)
+            .await?,
+    ))
+}
+
+async fn get_global_config(
+    State(state): State<AppState>,
+) -> Result<Json<AsyncApiConfig>, ApiError> {
+    Ok(Json(state.registry.document_config(None).await?))
+}
+
+async fn put_global_config(
+    State(state): State<AppState>,
+    body: Body<AsyncApiConfig>,
+) -> Result<Json<AsyncApiConfig>, ApiError> {
+    let update = config_update(body)?;
+    Ok(Json(
+        state.registry.put_document_config(None, update).await?,
+    ))
+}
+
+/// A settings body; `null` or empty is refused.
+fn config_update(Body(body): Body<AsyncApiConfig>) -> Result<AsyncApiConfig, ApiError> {
+    body.ok_or_else(|| {
         ApiError::from(RegistryError::Unprocessable(
             "the request body must not be null".into(),
         ))
-    })?;
-    Ok(Json(state.registry.put_document_config(&name, body).await?))
+    })
 }
 
 async fn usages(

@@ -31,7 +31,9 @@ const MAX_ATTEMPTS: usize = 8;
 /// Longest accepted document name, in bytes.
 const MAX_NAME_BYTES: usize = 255;
 /// Names that would collide with fixed routes under `/accord/v1/asyncapi/`.
-const RESERVED_NAMES: [&str; 1] = ["export"];
+const RESERVED_NAMES: [&str; 2] = ["export", "config"];
+/// The settings key of the registry-wide defaults: no document can be named `""`.
+const GLOBAL_SETTINGS: &str = "";
 
 /// A stored document version, as served.
 #[derive(Debug, Clone)]
@@ -110,30 +112,48 @@ impl Registry {
             .ok_or_else(missing)
     }
 
-    /// `GET /accord/v1/asyncapi/{name}/config`: the stored settings with defaults filled in.
-    pub async fn document_config(&self, name: &str) -> Result<AsyncApiConfig, RegistryError> {
-        let mut config = self.stored_document_config(name).await?;
-        config
-            .compatibility
-            .get_or_insert_with(|| CompatibilityLevel::Backward.as_str().to_owned());
-        Ok(config)
+    /// `GET /accord/v1/asyncapi/{name}/config` (`name` given) or `/accord/v1/asyncapi/config`
+    /// (the registry-wide defaults): the settings in force. Each field comes from the
+    /// document's own settings, else the registry-wide ones, else the built-in default
+    /// (`BACKWARD`; no `lintRules` means the recommended rules).
+    pub async fn document_config(
+        &self,
+        name: Option<&str>,
+    ) -> Result<AsyncApiConfig, RegistryError> {
+        let global = self.stored_document_config(GLOBAL_SETTINGS).await?;
+        let own = match name {
+            Some(name) => self.stored_document_config(name).await?,
+            None => AsyncApiConfig::default(),
+        };
+        Ok(AsyncApiConfig {
+            compatibility: Some(
+                own.compatibility
+                    .or(global.compatibility)
+                    .unwrap_or_else(|| CompatibilityLevel::Backward.as_str().to_owned()),
+            ),
+            lint_rules: own.lint_rules.or(global.lint_rules),
+        })
     }
 
-    async fn stored_document_config(&self, name: &str) -> Result<AsyncApiConfig, RegistryError> {
-        match self.store.document_config(name).await? {
+    async fn stored_document_config(&self, key: &str) -> Result<AsyncApiConfig, RegistryError> {
+        match self.store.document_config(key).await? {
             Some(body) => Ok(serde_json::from_str(&body).map_err(StoreError::from)?),
             None => Ok(AsyncApiConfig::default()),
         }
     }
 
-    /// `PUT /accord/v1/asyncapi/{name}/config`: validates and stores the given fields (absent
-    /// fields keep their stored value); returns what was sent, normalized.
+    /// `PUT /accord/v1/asyncapi/{name}/config` (`name` given) or `/accord/v1/asyncapi/config`
+    /// (the registry-wide defaults): validates and stores the given fields (absent fields keep
+    /// their stored value); returns what was sent, normalized.
     pub async fn put_document_config(
         &self,
-        name: &str,
+        name: Option<&str>,
         update: AsyncApiConfig,
     ) -> Result<AsyncApiConfig, RegistryError> {
-        validate_name(name)?;
+        if let Some(name) = name {
+            validate_name(name)?;
+        }
+        let key = name.unwrap_or(GLOBAL_SETTINGS);
         let mut echoed = AsyncApiConfig::default();
         if let Some(level) = &update.compatibility {
             let level: CompatibilityLevel = level
@@ -146,7 +166,7 @@ impl Registry {
                 .map_err(|e| RegistryError::Unprocessable(format!("invalid lintRules: {e}")))?;
             echoed.lint_rules = Some(rules.clone());
         }
-        let mut stored = self.stored_document_config(name).await?;
+        let mut stored = self.stored_document_config(key).await?;
         if echoed.compatibility.is_some() {
             stored.compatibility.clone_from(&echoed.compatibility);
         }
@@ -154,7 +174,7 @@ impl Registry {
             stored.lint_rules.clone_from(&echoed.lint_rules);
         }
         let body = serde_json::to_string(&stored).map_err(StoreError::from)?;
-        self.store.set_document_config(name, &body).await?;
+        self.store.set_document_config(key, &body).await?;
         Ok(echoed)
     }
 
@@ -168,7 +188,7 @@ impl Registry {
         base_urls: Vec<String>,
     ) -> Result<AsyncApiRegistered, RegistryError> {
         validate_name(name)?;
-        let config = self.document_config(name).await?;
+        let config = self.document_config(Some(name)).await?;
         let level: CompatibilityLevel = config
             .compatibility
             .as_deref()
