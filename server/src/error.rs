@@ -85,6 +85,7 @@ impl From<RegistryError> for ApiError {
             E::BadRequest(_) => ErrorCode::BAD_REQUEST,
             E::Unprocessable(_) => ErrorCode::UNPROCESSABLE,
             E::DocumentNotFound(_) => ErrorCode::SUBJECT_NOT_FOUND,
+            E::DocumentConfigNotFound(_) => ErrorCode::SUBJECT_CONFIG_NOT_FOUND,
             E::DocumentVersionNotFound(..) => ErrorCode::VERSION_NOT_FOUND,
             E::DocumentSoftDeleted(_) => ErrorCode::SUBJECT_SOFT_DELETED,
             E::DocumentNotSoftDeleted(_) => ErrorCode::SUBJECT_NOT_SOFT_DELETED,

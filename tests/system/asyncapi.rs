@@ -460,6 +460,35 @@ async fn payload_links_are_checked_and_listed_as_usages(backend: Backend) {
         own.body["compatibility"], "FULL",
         "unset fields still come from the defaults: {own}"
     );
+    // Deleting settings returns what was stored and brings the defaults back.
+    let forgotten = api
+        .delete("/accord/v1/asyncapi/governed/config")
+        .await
+        .expect("DELETE config");
+    assert_eq!(
+        forgotten.body,
+        json!({"lintRules": {"rules": {"info-contact": "warning"}}}),
+        "{forgotten}"
+    );
+    let again = api
+        .delete("/accord/v1/asyncapi/governed/config")
+        .await
+        .expect("DELETE config");
+    assert_error(&again, &[404], Some(40408), "settings already deleted");
+    let forgotten = api
+        .delete("/accord/v1/asyncapi/config")
+        .await
+        .expect("DELETE defaults");
+    assert_eq!(forgotten.body["compatibility"], "FULL", "{forgotten}");
+    let built_in = api
+        .get("/accord/v1/asyncapi/governed/config")
+        .await
+        .expect("GET config");
+    assert_eq!(
+        built_in.body,
+        json!({"compatibility": "BACKWARD"}),
+        "{built_in}"
+    );
     let reserved = post_document(base, "config", LINKED.to_string(), "application/json").await;
     assert_error(
         &reserved,

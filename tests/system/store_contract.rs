@@ -1045,6 +1045,21 @@ async fn documents_keep_versions_links_and_settings(store: &dyn Store) {
         Some(r#"{"compatibility":"FULL"}"#)
     );
     store
+        .set_document_config("", r#"{"compatibility":"NONE"}"#)
+        .await
+        .expect("defaults");
+    assert!(store.delete_document_config("").await.expect("delete"));
+    assert!(!store.delete_document_config("").await.expect("delete"));
+    assert!(store.document_config("").await.expect("read").is_none());
+    assert!(
+        store
+            .document_config("orders")
+            .await
+            .expect("read")
+            .is_some(),
+        "other names keep their settings"
+    );
+    store
         .hard_delete_documents("orders", &[1])
         .await
         .expect("hard delete");

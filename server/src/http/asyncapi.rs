@@ -48,7 +48,9 @@ pub(super) fn router() -> Router<AppState> {
         .route("/accord/v1/asyncapi/export", get(export))
         .route(
             "/accord/v1/asyncapi/config",
-            get(get_global_config).put(put_global_config),
+            get(get_global_config)
+                .put(put_global_config)
+                .delete(delete_global_config),
         )
         .route(
             "/accord/v1/asyncapi/{name}",
@@ -64,7 +66,7 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route(
             "/accord/v1/asyncapi/{name}/config",
-            get(get_config).put(put_config),
+            get(get_config).put(put_config).delete(delete_config),
         )
         .route("/accord/v1/subjects/{subject}/usages", get(usages))
 }
@@ -262,6 +264,21 @@ async fn put_global_config(
     Ok(Json(
         state.registry.put_document_config(None, update).await?,
     ))
+}
+
+async fn delete_config(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Json<AsyncApiConfig>, ApiError> {
+    Ok(Json(
+        state.registry.delete_document_config(Some(&name)).await?,
+    ))
+}
+
+async fn delete_global_config(
+    State(state): State<AppState>,
+) -> Result<Json<AsyncApiConfig>, ApiError> {
+    Ok(Json(state.registry.delete_document_config(None).await?))
 }
 
 /// A settings body; `null` or empty is refused.

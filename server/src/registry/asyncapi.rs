@@ -178,6 +178,23 @@ impl Registry {
         Ok(echoed)
     }
 
+    /// `DELETE /accord/v1/asyncapi/{name}/config` (`name` given) or `/accord/v1/asyncapi/config`:
+    /// forgets the stored settings, so that the registry-wide (or built-in) defaults apply;
+    /// returns the settings that were stored. 404 (`40408`) when there were none.
+    pub async fn delete_document_config(
+        &self,
+        name: Option<&str>,
+    ) -> Result<AsyncApiConfig, RegistryError> {
+        let key = name.unwrap_or(GLOBAL_SETTINGS);
+        let stored = self.stored_document_config(key).await?;
+        if !self.store.delete_document_config(key).await? {
+            return Err(RegistryError::DocumentConfigNotFound(
+                name.map(str::to_owned),
+            ));
+        }
+        Ok(stored)
+    }
+
     /// `POST /accord/v1/asyncapi/{name}/versions`: validates, lints and diffs `text`, and
     /// stores it as the next version unless a breaking change is refused. `base_urls` are the
     /// URLs under which the registry is reached, so that absolute links to it are recognized.

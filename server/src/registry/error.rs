@@ -78,6 +78,9 @@ pub enum RegistryError {
     /// No AsyncAPI document of this name (or none live).
     #[error("Document '{0}' not found.")]
     DocumentNotFound(String),
+    /// No settings of their own for this document name (or, with `None`, no registry-wide ones).
+    #[error("{} has no settings of its own", .0.as_deref().map_or("The registry".to_owned(), |n| format!("Document '{n}'")))]
+    DocumentConfigNotFound(Option<String>),
     /// The document has no such (visible) version.
     #[error("Document '{0}' version {1} not found.")]
     DocumentVersionNotFound(String, i32),

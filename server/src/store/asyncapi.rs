@@ -160,6 +160,9 @@ pub trait DocumentReads: Send + Sync {
 
     /// Stores the settings body of a document.
     async fn set_document_config(&self, name: &str, body: &str) -> Result<(), super::StoreError>;
+
+    /// Removes the settings of a document; whether there were any.
+    async fn delete_document_config(&self, name: &str) -> Result<bool, super::StoreError>;
 }
 
 /// Implements [`DocumentReads`] for a backend with a `pool` field; the backend's module must
@@ -271,6 +274,14 @@ macro_rules! asyncapi_reads {
                 .execute(&self.pool)
                 .await?;
                 Ok(())
+            }
+
+            async fn delete_document_config(&self, name: &str) -> Result<bool, StoreError> {
+                let done = sqlx::query("DELETE FROM asyncapi_configs WHERE name = $1")
+                    .bind(name)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() > 0)
             }
         }
     };
