@@ -665,6 +665,33 @@ impl Registry {
             Err(other) => return Err(other.into()),
         };
         if metadata.is_none() && rule_set.is_none() {
+            // Cache the row behind the answered id, as a read would (rows are immutable; hard
+            // deletes evict): the subject's next registration on this replica compares with it
+            // and would otherwise read it back, one more round trip. Written now or found, that
+            // row has this identity hash and, without an explicit id, this schema type (the store
+            // refuses another), so this text and these references. Not with metadata or rules:
+            // equal hashes do not pin down their stored form.
+            if request.id.is_none() {
+                let NewSchema {
+                    schema_type,
+                    schema,
+                    references,
+                    identity_hash,
+                    ..
+                } = new.schema;
+                let row = SchemaRow {
+                    context: new.context,
+                    id: registered.id,
+                    schema_type,
+                    schema,
+                    references,
+                    metadata: None,
+                    rule_set: None,
+                    identity_hash,
+                };
+                self.schemas
+                    .insert((row.context.clone(), row.id), Arc::new(row));
+            }
             return Ok(RegisterOutcome::Id(registered.id));
         }
         Ok(RegisterOutcome::Full(Box::new(RegisterSchemaResponse {

@@ -1,5 +1,7 @@
 //! `accord-bench`: registrations per second and reads per second over HTTP, measured in one run against one SQLite
-//! server, one PostgreSQL server and two PostgreSQL replicas sharing a database (DESIGN §10).
+//! server, one PostgreSQL server and two PostgreSQL replicas sharing a database (DESIGN §10); both PostgreSQL setups
+//! once on the URL as given (TLS whenever the server offers it, under the default `sslmode=prefer`) and once with
+//! `sslmode=disable`, as an operator may choose on a trusted loopback or a Unix socket.
 //!
 //! Loopback only and bounded in time: every phase runs for `--seconds`, then the servers and the databases go.
 //! The servers are `accord-test-serve` processes (the code path of `accord serve`) from this binary's own folder,
@@ -18,7 +20,8 @@ use serde_json::json;
 /// Command-line settings.
 #[derive(Debug, Parser)]
 #[command(
-    about = "Registrations/s and reads/s against 1 SQLite server, 1 PostgreSQL server and 2 PostgreSQL replicas"
+    about = "Registrations/s and reads/s against 1 SQLite server, 1 PostgreSQL server and 2 PostgreSQL replicas \
+             (with the URL's TLS, then without)"
 )]
 struct Args {
     /// Seconds each phase (registrations, then reads) runs on each setup.
@@ -27,13 +30,14 @@ struct Args {
     /// Concurrent HTTP clients, spread evenly over the replicas.
     #[arg(long, default_value_t = 64)]
     clients: usize,
-    /// Subjects the registrations are spread over (each client walks through all of them).
+    /// Subjects the registrations are spread over (each client picks them in a pseudo-random order of its own).
     #[arg(long, default_value_t = 1000)]
     subjects: usize,
     /// The server binary; by default `accord-test-serve` beside this one.
     #[arg(long)]
     serve_bin: Option<PathBuf>,
-    /// Only these setups (`sqlite`, `postgres-1`, `postgres-2`); all by default.
+    /// Only these setups (`sqlite`, `postgres-1`, `postgres-2`, `postgres-1-notls`, `postgres-2-notls`); all by
+    /// default.
     #[arg(long = "only")]
     only: Vec<String>,
 }
@@ -73,11 +77,20 @@ fn main() -> anyhow::Result<()> {
         "{} not found: build it first (cargo build --release -p accord-tests --bins)",
         serve_bin.display()
     );
+    // A bare file name would be looked up on `PATH` when the servers are spawned.
+    let serve_bin = serve_bin.canonicalize()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let setups = [("sqlite", 1), ("postgres-1", 1), ("postgres-2", 2)];
+    // (name, replicas, whether the URL gets `sslmode=disable`).
+    let setups = [
+        ("sqlite", 1, false),
+        ("postgres-1", 1, false),
+        ("postgres-2", 2, false),
+        ("postgres-1-notls", 1, true),
+        ("postgres-2-notls", 2, true),
+    ];
     println!(
         "accord-bench: {} clients, {} subjects, {} s per phase, server {}",
         args.clients,
@@ -86,18 +99,26 @@ fn main() -> anyhow::Result<()> {
         serve_bin.display()
     );
     println!(
-        "{:<12} {:>9} {:>16} {:>8} {:>11} {:>8}",
+        "{:<17} {:>9} {:>16} {:>8} {:>11} {:>8}",
         "setup", "replicas", "registrations/s", "failed", "reads/s", "failed"
     );
-    for (name, replicas) in setups {
+    for (name, replicas, no_tls) in setups {
         if !args.only.is_empty() && !args.only.iter().any(|only| only == name) {
             continue;
         }
         // Declared before the servers, so that it is dropped after them.
         let database = name.starts_with("postgres").then(TestDatabase::create);
+        let url = database.as_ref().map(|database| {
+            let url = database.url();
+            match (no_tls, url.contains('?')) {
+                (false, _) => url.to_string(),
+                (true, true) => format!("{url}&sslmode=disable"),
+                (true, false) => format!("{url}?sslmode=disable"),
+            }
+        });
         let mut flags: Vec<&str> = Vec::new();
-        if let Some(database) = &database {
-            flags.extend(["--database-url", database.url()]);
+        if let Some(url) = &url {
+            flags.extend(["--database-url", url]);
         }
         let servers: Vec<TestServer> = (0..replicas)
             .map(|_| TestServer::start(&serve_bin, &flags))
@@ -107,7 +128,7 @@ fn main() -> anyhow::Result<()> {
             .block_on(measure(&args, &urls))
             .with_context(|| format!("setup {name}"))?;
         println!(
-            "{:<12} {:>9} {:>16.0} {:>8} {:>11.0} {:>8}",
+            "{:<17} {:>9} {:>16.0} {:>8} {:>11.0} {:>8}",
             name,
             replicas,
             writes.rate(),
@@ -135,14 +156,21 @@ async fn measure(args: &Args, urls: &[String]) -> anyhow::Result<(Phase, Phase)>
     let mut tasks = Vec::new();
     for client in 0..args.clients {
         let api = Api::new(&urls[client % urls.len()]);
-        let (clients, subjects) = (args.clients, args.subjects);
+        let subjects = args.subjects;
         let (ok, failed) = (ok.clone(), failed.clone());
         tasks.push(tokio::spawn(async move {
             let mut ids = Vec::new();
             let mut n = 0;
+            // Subjects in a pseudo-random order of the client's own, so that every replica writes into every subject,
+            // as behind a load balancer. (Stepping by the client count kept each subject on one replica: with an even
+            // client count and subject count, a client's subjects all had its parity, and so had its replica.)
+            let mut walk = client as u64;
             while started.elapsed() < phase {
                 n += 1;
-                let subject = format!("bench-{}-value", (client + n as usize * clients) % subjects);
+                walk = walk
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let subject = format!("bench-{}-value", (walk >> 33) % subjects as u64);
                 let body = json!({"schema": schema(client, n)});
                 match api
                     .post(&format!("/subjects/{subject}/versions"), &body)
