@@ -558,29 +558,18 @@ fn read_all(mut file: File) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-/// How long an interop client's `setup.sh` and then its script may run.
-#[derive(Clone, Copy, Debug)]
-pub struct InteropTimeouts {
-    /// For `setup.sh`, which may download and install the client on a cold run.
-    pub setup: Duration,
-    /// For the script against the server.
-    pub script: Duration,
-}
+/// How long an interop client's `setup.sh` may run: a cold run downloads and installs the client (`npm ci` fetches
+/// about 280 packages, the Python virtualenv about twenty-five).
+pub const INTEROP_SETUP_TIMEOUT: Duration = Duration::from_secs(600);
+/// How long an interop client's script may run against the server.
+pub const INTEROP_SCRIPT_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// Runs one interop client script of `tests/interop/{client}/` against a fresh server.
+/// Runs `setup.sh` of `tests/interop/{client}/`, which installs (or reuses) that interop client, and returns the folder
+/// and setup.sh's result (its last stdout line names what it installed). Panics with its output when it fails.
 ///
-/// First `setup.sh` of that folder installs (or reuses) the client. The tests of one client run in parallel processes
-/// and share one installation: `flock` on setup.sh makes the second wait while the first installs it, instead of both
-/// installing into the same folder at once. Then `start_server` starts the server, and `command` builds the script's
-/// command from the folder, setup.sh's result and the server; its stdout is printed. Panics with setup.sh's output, or
-/// with the script's stderr and the server's, when either fails.
-pub fn run_interop_script(
-    client: &str,
-    script: &str,
-    timeouts: InteropTimeouts,
-    start_server: impl FnOnce() -> TestServer,
-    command: impl FnOnce(&Path, &Finished, &TestServer) -> Command,
-) {
+/// The tests of one client run in parallel processes and share one installation: `flock` on setup.sh makes the second
+/// wait while the first installs it, instead of both installing into the same folder at once.
+pub fn setup_interop_client(client: &str) -> (PathBuf, Finished) {
     let dir = workspace_root().join("tests/interop").join(client);
     let setup = run_bounded(
         Command::new("flock")
@@ -588,20 +577,34 @@ pub fn run_interop_script(
             .arg("bash")
             .arg(dir.join("setup.sh"))
             .current_dir(&dir),
-        timeouts.setup,
+        INTEROP_SETUP_TIMEOUT,
     );
     assert!(
         setup.success(),
         "tests/interop/{client}/setup.sh failed: {}",
         setup.describe()
     );
+    (dir, setup)
+}
 
+/// Runs one interop client script of `tests/interop/{client}/` against a fresh server.
+///
+/// First [`setup_interop_client`] installs (or reuses) the client. Then `start_server` starts the server, and `command`
+/// builds the script's command from the folder, setup.sh's result and the server; its stdout is printed. Panics with
+/// setup.sh's output, or with the script's stderr and the server's, when either fails.
+pub fn run_interop_script(
+    client: &str,
+    script: &str,
+    start_server: impl FnOnce() -> TestServer,
+    command: impl FnOnce(&Path, &Finished, &TestServer) -> Command,
+) {
+    let (dir, setup) = setup_interop_client(client);
     let server = start_server();
-    let run = run_bounded(&mut command(&dir, &setup, &server), timeouts.script);
+    let run = run_bounded(&mut command(&dir, &setup, &server), INTEROP_SCRIPT_TIMEOUT);
     println!("{}", run.stdout);
     let status = match run.status {
         Some(status) => status.to_string(),
-        None => format!("killed after {:?}", timeouts.script),
+        None => format!("killed after {INTEROP_SCRIPT_TIMEOUT:?}"),
     };
     assert!(
         run.success(),

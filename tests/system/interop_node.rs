@@ -7,17 +7,10 @@
 //! A missing Node.js or npm fails the test with setup.sh's message; it never skips.
 
 use std::process::Command;
-use std::time::Duration;
 
-use accord_tests::{InteropTimeouts, run_interop_script};
+use accord_tests::run_interop_script;
 
 use crate::{Backend, server_on};
-
-/// `npm ci` downloads about 280 packages on a cold run.
-const TIMEOUTS: InteropTimeouts = InteropTimeouts {
-    setup: Duration::from_secs(600),
-    script: Duration::from_secs(300),
-};
 
 on_both_backends!(sync: confluent_schemaregistry_node_client_and_json_serdes, kafkajs_confluent_schema_registry_protobuf, asyncapi_export_validates_with_the_official_parser);
 
@@ -40,7 +33,6 @@ fn run_script(backend: Backend, script: &str) {
     run_interop_script(
         "node",
         script,
-        TIMEOUTS,
         || server_on(backend, &[]),
         |dir, _setup, server| {
             let mut command = Command::new("node");

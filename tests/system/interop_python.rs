@@ -6,17 +6,10 @@
 //! A missing Python or pip fails the test with setup.sh's message; it never skips.
 
 use std::process::Command;
-use std::time::Duration;
 
-use accord_tests::{InteropTimeouts, run_interop_script};
+use accord_tests::run_interop_script;
 
 use crate::{Backend, server_on};
-
-/// Creating the virtualenv downloads and installs about twenty-five packages on a cold run.
-const TIMEOUTS: InteropTimeouts = InteropTimeouts {
-    setup: Duration::from_secs(600),
-    script: Duration::from_secs(300),
-};
 
 on_both_backends!(sync: confluent_kafka_python_client_and_avro_serdes, confluent_kafka_python_json_schema_serdes, confluent_kafka_python_protobuf_serdes);
 
@@ -37,7 +30,6 @@ fn run_script(backend: Backend, script: &str) {
     run_interop_script(
         "python",
         script,
-        TIMEOUTS,
         || server_on(backend, &[]),
         |dir, setup, server| {
             let python = setup

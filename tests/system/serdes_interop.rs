@@ -8,25 +8,20 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 use accord_client::Client;
-use accord_client::serdes::SerializerConfig;
 use accord_client::serdes::avro::{AvroDeserializer, AvroSerializer};
 use accord_client::serdes::json::{JsonDeserializer, JsonSerializer};
 use accord_client::serdes::protobuf::{
     DynamicDeserializer, ProtobufDeserializer, ProtobufSerializer,
 };
-use accord_tests::{run_bounded, workspace_root};
+use accord_client::serdes::{SerdeError, SerializerConfig};
+use accord_tests::{INTEROP_SCRIPT_TIMEOUT, run_bounded, setup_interop_client};
 use prost_reflect::ReflectMessage as _;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::{Backend, server_on};
-
-/// Creating the virtualenv downloads and installs about twenty-five packages on a cold run.
-const SETUP_TIMEOUT: Duration = Duration::from_secs(600);
-const SCRIPT_TIMEOUT: Duration = Duration::from_secs(300);
 
 const AVRO_SCHEMA: &str = r#"{"type":"record","name":"Order","namespace":"accord.serdes","fields":[
     {"name":"id","type":"string"},
@@ -124,20 +119,7 @@ fn line(sku: &str, count: i64) -> Line {
 
 #[test]
 fn confluent_kafka_python_and_accord_client_read_each_others_records() {
-    let dir = workspace_root().join("tests/interop/python");
-    let setup = run_bounded(
-        Command::new("flock")
-            .arg(dir.join("setup.sh"))
-            .arg("bash")
-            .arg(dir.join("setup.sh"))
-            .current_dir(&dir),
-        SETUP_TIMEOUT,
-    );
-    assert!(
-        setup.success(),
-        "tests/interop/python/setup.sh failed: {}",
-        setup.describe()
-    );
+    let (dir, setup) = setup_interop_client("python");
     let python = setup
         .stdout
         .lines()
@@ -155,7 +137,7 @@ fn confluent_kafka_python_and_accord_client_read_each_others_records() {
                 .args(["--url", server.url(), flag])
                 .arg(folder)
                 .current_dir(&dir),
-            SCRIPT_TIMEOUT,
+            INTEROP_SCRIPT_TIMEOUT,
         );
         println!("{}", run.stdout);
         assert!(
@@ -272,52 +254,38 @@ async fn decode_python_records(client: &Client, folder: &Path) {
 }
 
 async fn encode_rust_records(client: &Client, folder: &Path) {
-    let write = |name: &str, bytes: &[u8]| {
+    let config = SerializerConfig::value;
+    // Each record file holds what a serializer returned; the script decodes it with confluent-kafka.
+    let write = |name: &str, encoded: Result<Vec<u8>, SerdeError>| {
+        let bytes = encoded.unwrap_or_else(|err| panic!("encode {name}: {err}"));
         std::fs::write(folder.join(name), bytes)
             .unwrap_or_else(|err| panic!("write {name}: {err}"));
     };
 
-    let avro = AvroSerializer::<AvroOrder>::new(
-        client.clone(),
-        AVRO_SCHEMA,
-        &SerializerConfig::value("serdes-avro"),
-    )
-    .expect("avro serializer");
+    let avro = AvroSerializer::new(client.clone(), AVRO_SCHEMA, &config("serdes-avro"))
+        .expect("avro serializer");
     let order = AvroOrder {
         id: "rust-1".into(),
         amount: -3.5,
         tags: Vec::new(),
         note: None,
     };
-    write(
-        "avro.bin",
-        &avro.serialize(&order).await.expect("encode avro"),
-    );
+    write("avro.bin", avro.serialize(&order).await);
 
-    let json_serializer = JsonSerializer::<JsonOrder>::new(
-        client.clone(),
-        JSON_SCHEMA,
-        &SerializerConfig::value("serdes-json"),
-    )
-    .expect("json serializer");
+    let json = JsonSerializer::new(client.clone(), JSON_SCHEMA, &config("serdes-json"))
+        .expect("json serializer");
     let order = JsonOrder {
         id: "rust-2".into(),
         amount: 1000.0,
         tags: strings(&["r", "s", "t"]),
     };
-    write(
-        "json.bin",
-        &json_serializer
-            .serialize(&order)
-            .await
-            .expect("encode json"),
-    );
+    write("json.bin", json.serialize(&order).await);
 
-    let orders = ProtobufSerializer::<Order>::new(
+    let orders = ProtobufSerializer::new(
         client.clone(),
         PROTO,
         "accord.serdes.Order",
-        &SerializerConfig::value("serdes-protobuf"),
+        &config("serdes-protobuf"),
     )
     .expect("protobuf serializer");
     let order = Order {
@@ -326,25 +294,19 @@ async fn encode_rust_records(client: &Client, folder: &Path) {
         tags: strings(&["rs"]),
         line: Some(line("sku-1", -2)),
     };
-    write(
-        "protobuf.bin",
-        &orders.serialize(&order).await.expect("encode protobuf"),
-    );
+    write("protobuf.bin", orders.serialize(&order).await);
     assert_eq!(orders.message_indexes(), Some(&[1][..]));
 
-    let lines = ProtobufSerializer::<Line>::new(
+    let lines = ProtobufSerializer::new(
         client.clone(),
         PROTO,
         "accord.serdes.Order.Line",
-        &SerializerConfig::value("serdes-protobuf-line"),
+        &config("serdes-protobuf-line"),
     )
     .expect("protobuf serializer");
     write(
         "protobuf_line.bin",
-        &lines
-            .serialize(&line("rust-line", 11))
-            .await
-            .expect("encode line"),
+        lines.serialize(&line("rust-line", 11)).await,
     );
     assert_eq!(lines.message_indexes(), Some(&[1, 0][..]));
 
@@ -354,5 +316,5 @@ async fn encode_rust_records(client: &Client, folder: &Path) {
         "protobuf": {"id": "rust-3", "quantity": 5, "tags": ["rs"], "line": {"sku": "sku-1", "count": "-2"}},
         "protobuf_line": {"sku": "rust-line", "count": "11"},
     });
-    write("expected.json", expected.to_string().as_bytes());
+    write("expected.json", Ok(expected.to_string().into_bytes()));
 }

@@ -159,6 +159,12 @@ pub struct MessageIndexes<'a> {
 }
 
 impl<'a> MessageIndexes<'a> {
+    /// `[0]`, the first top-level message, as the wire's shortcut writes it: a count of zero.
+    const FIRST: MessageIndexes<'static> = MessageIndexes {
+        varints: &[],
+        count: 0,
+    };
+
     /// The number of indexes (at least 1).
     pub fn len(&self) -> usize {
         self.count.max(1)
@@ -234,7 +240,32 @@ impl Iterator for MessageIndexIter<'_> {
 impl ExactSizeIterator for MessageIndexIter<'_> {}
 
 /// Decodes the prefix form: magic, id or GUID, message indexes for [`Layout::Protobuf`], payload.
+#[inline]
 pub fn decode(bytes: &[u8], layout: Layout) -> Result<Framed<'_>, WireError> {
+    // Nearly every record: an id and, for Protobuf, the `[0]` shortcut, decoded here so that the
+    // caller's code holds it inline. Anything else (a GUID, an index list, a malformed frame) takes
+    // the general path, which gives the same answer for these bytes too.
+    if let [MAGIC_ID, a, b, c, d, rest @ ..] = bytes {
+        if let Some(id) = SchemaId::new(u32::from_be_bytes([*a, *b, *c, *d])) {
+            let framed = |message_indexes, payload| Framed {
+                schema: WireSchemaId::Id(id),
+                message_indexes,
+                payload,
+            };
+            match (layout, rest) {
+                (Layout::Plain, payload) => return Ok(framed(None, payload)),
+                (Layout::Protobuf, [0, payload @ ..]) => {
+                    return Ok(framed(Some(MessageIndexes::FIRST), payload));
+                }
+                (Layout::Protobuf, _) => {}
+            }
+        }
+    }
+    decode_general(bytes, layout)
+}
+
+/// [`decode`] for any frame.
+fn decode_general(bytes: &[u8], layout: Layout) -> Result<Framed<'_>, WireError> {
     let (schema, rest) = read_schema_id(bytes)?;
     let (message_indexes, payload) = match layout {
         Layout::Plain => (None, rest),
@@ -266,6 +297,7 @@ pub fn decode_header<'a>(
 
 /// Decodes a record the way Confluent's default deserializer does: from the schema-id header when
 /// there is one ([`KEY_SCHEMA_ID_HEADER`] or [`VALUE_SCHEMA_ID_HEADER`]), otherwise from the prefix.
+#[inline]
 pub fn decode_record<'a>(
     header_value: Option<&'a [u8]>,
     record: &'a [u8],
@@ -355,13 +387,13 @@ fn read_schema_id(bytes: &[u8]) -> Result<(WireSchemaId, &[u8]), WireError> {
 }
 
 fn split_array<const N: usize>(bytes: &[u8]) -> Result<([u8; N], &[u8]), WireError> {
-    let truncated = WireError::TruncatedSchemaId {
-        needed: N,
-        available: bytes.len(),
-    };
-    let (head, rest) = bytes.split_at_checked(N).ok_or(truncated.clone())?;
-    let head = <[u8; N]>::try_from(head).map_err(|_| truncated)?;
-    Ok((head, rest))
+    match bytes.split_first_chunk::<N>() {
+        Some((head, rest)) => Ok((*head, rest)),
+        None => Err(WireError::TruncatedSchemaId {
+            needed: N,
+            available: bytes.len(),
+        }),
+    }
 }
 
 /// Reads and validates a message-index list; returns it borrowed, with the bytes after it.

@@ -3,26 +3,32 @@
 //! The serializer encodes straight from `T: Serialize` into the caller's buffer when the writer
 //! schema is self-contained and names no type twice; a schema with named-type references (inside
 //! itself or to referenced subjects) goes through `apache_avro::Value` instead, which allocates.
-//! The deserializer decodes into an Avro value with the writer schema, resolves it to the reader
-//! schema when one is set (added fields take their defaults, removed ones are skipped, promotions
-//! apply), then deserializes `T` from it.
+//! The deserializer first walks every payload against its writer schema (`avro_bounds`), then
+//! decodes an Avro value with the writer schema, resolves it to the reader schema when one is set
+//! (added fields take their defaults, removed ones are skipped, promotions apply), and
+//! deserializes `T` from it. A self-contained schema needs no name table, so none is
+//! built per record; one with references has its table rebuilt per record, as apache-avro's own
+//! one-shot decoding does.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
 use accord_types::wire::{self, Framed, Layout, WireSchemaId};
 use accord_types::{RegisterSchemaRequest, SchemaId, SchemaReference, Subject};
 use apache_avro::Schema;
-use apache_avro::schema::{Name, ResolvedSchema};
+use apache_avro::reader::datum::GenericDatumReader;
+use apache_avro::schema::ResolvedSchema;
+use apache_avro::types::Value;
+use apache_avro::writer::datum::GenericDatumWriter;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::avro_bounds;
+use super::avro_bounds::Plan;
 use super::error::show;
 use super::resolve::{Referenced, fetch, referenced, resolve};
-use super::{SchemaSelection, SerdeError, SerializerConfig};
+use super::shared::{Frame, Loaded, prepared, to_vec};
+use super::{BoxError, SchemaSelection, SerdeError, SerializerConfig};
 use crate::Client;
 
 /// A parsed schema with the schemas its references name, as apache-avro wants them.
@@ -30,8 +36,13 @@ struct Parsed {
     schema: Schema,
     /// The referenced schemas (empty when the schema has no references).
     schemata: Vec<Schema>,
-    /// Every named type of the schema and its references, for the bounds check of `avro_bounds`.
-    names: HashMap<Name, Schema>,
+    /// The schema compiled for the bounds check that every record goes through before decoding.
+    plan: Plan,
+    /// Whether the schema names no type defined elsewhere (no references inside itself or to other
+    /// subjects): apache-avro then needs no name table to encode or decode it.
+    self_contained: bool,
+    /// An empty name table, built once, for the self-contained case.
+    no_names: ResolvedSchema<'static>,
 }
 
 impl Parsed {
@@ -41,30 +52,43 @@ impl Parsed {
         } else {
             Schema::parse_str_with_list(text, references.iter().map(|r| r.text.as_str()))?
         };
-        let names = ResolvedSchema::try_from(Parsed::all(&schema, &schemata))?
-            .get_names()
-            .iter()
-            .map(|(name, schema)| (name.clone(), (*schema).clone()))
-            .collect();
+        let self_contained = schemata.is_empty() && !has_refs(&schema);
+        let all = std::iter::once(&schema)
+            .chain(&schemata)
+            .collect::<Vec<_>>();
+        let plan = Plan::new(&schema, ResolvedSchema::try_from(all)?.get_names());
         Ok(Parsed {
             schema,
             schemata,
-            names,
+            plan,
+            self_contained,
+            no_names: ResolvedSchema::new_with_schemata(Vec::new())?,
         })
     }
 
     /// The schema and its references, where apache-avro looks named types up.
-    fn all<'a>(schema: &'a Schema, schemata: &'a [Schema]) -> Vec<&'a Schema> {
-        std::iter::once(schema).chain(schemata).collect()
+    fn all(&self) -> Vec<&Schema> {
+        std::iter::once(&self.schema)
+            .chain(&self.schemata)
+            .collect()
+    }
+
+    /// apache-avro's name table for the schema: the empty one when it is self-contained (a clone
+    /// that allocates nothing), otherwise built from the schema and its references.
+    #[inline]
+    fn resolved(&self) -> Result<ResolvedSchema<'_>, apache_avro::Error> {
+        if self.self_contained {
+            Ok(self.no_names.clone())
+        } else {
+            ResolvedSchema::new_with_schemata(self.all())
+        }
     }
 }
 
 /// What a prepared serializer writes with.
 struct Writer {
-    id: SchemaId,
+    frame: Frame,
     parsed: Parsed,
-    /// Whether `apache_avro::write_avro_datum_ref` can encode with the schema alone (no named-type refs).
-    direct: bool,
 }
 
 /// Frames and encodes `T` as Avro binary for one subject.
@@ -131,14 +155,14 @@ impl<T: Serialize> AvroSerializer<T> {
 
     /// The id it writes, once prepared.
     pub fn schema_id(&self) -> Option<SchemaId> {
-        self.writer.get().map(|w| w.id)
+        self.writer.get().map(|w| w.frame.id)
     }
 
     /// Resolves the writer schema's id with the registry (register, look up, latest or pinned
     /// version) and parses the writer schema; later calls return at once.
     pub async fn prepare(&self) -> Result<SchemaId, SerdeError> {
         if let Some(writer) = self.writer.get() {
-            return Ok(writer.id);
+            return Ok(writer.frame.id);
         }
         let resolved = resolve(&self.client, &self.subject, self.selection, &self.request).await?;
         let id = resolved.id;
@@ -155,9 +179,11 @@ impl<T: Serialize> AvroSerializer<T> {
         let texts = referenced(&self.client, references, None).await?;
         let parsed = Parsed::parse(text, &texts)
             .map_err(|err| SerdeError::schema(show(&WireSchemaId::Id(id)), err))?;
-        let direct = parsed.schemata.is_empty() && !has_refs(&parsed.schema);
         // A concurrent `prepare` may have won; both resolved the same registry answer.
-        let _ = self.writer.set(Writer { id, parsed, direct });
+        let _ = self.writer.set(Writer {
+            frame: Frame::new(id, None),
+            parsed,
+        });
         Ok(id)
     }
 
@@ -166,33 +192,27 @@ impl<T: Serialize> AvroSerializer<T> {
     /// Fails with [`SerdeError::NotPrepared`] before [`prepare`](AvroSerializer::prepare), and with
     /// [`SerdeError::Encode`] when `value` does not fit the schema; `out` is then left as it was.
     pub fn serialize_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), SerdeError> {
-        let writer = self.writer.get().ok_or(SerdeError::NotPrepared)?;
-        let schema = WireSchemaId::Id(writer.id);
-        let start = out.len();
-        wire::write_prefix(out, schema, None);
-        let written = if writer.direct {
-            apache_avro::write_avro_datum_ref(&writer.parsed.schema, value, out).map(drop)
-        } else {
-            apache_avro::to_value(value)
-                .and_then(|value| {
-                    let parsed = &writer.parsed;
-                    let schemata = Parsed::all(&parsed.schema, &parsed.schemata);
-                    apache_avro::to_avro_datum_schemata(&parsed.schema, schemata, value)
-                })
-                .map(|bytes| out.extend_from_slice(&bytes))
-        };
-        written.map_err(|err| {
-            out.truncate(start);
-            SerdeError::encode(schema, err)
+        let writer = prepared(&self.writer)?;
+        let parsed = &writer.parsed;
+        writer.frame.write(out, |out| {
+            if parsed.self_contained {
+                let no_names = parsed.no_names.get_names();
+                apache_avro::write_avro_datum_ref(&parsed.schema, no_names, value, out)?;
+            } else {
+                let value = apache_avro::to_value(value)?;
+                GenericDatumWriter::builder(&parsed.schema)
+                    .schemata(parsed.all())?
+                    .build()?
+                    .write_value(out, value)?;
+            }
+            Ok::<_, apache_avro::Error>(())
         })
     }
 
     /// Prepares if needed, then returns the framed record of `value`.
     pub async fn serialize(&self, value: &T) -> Result<Vec<u8>, SerdeError> {
         self.prepare().await?;
-        let mut out = Vec::new();
-        self.serialize_into(value, &mut out)?;
-        Ok(out)
+        to_vec(|out| self.serialize_into(value, out))
     }
 }
 
@@ -201,7 +221,7 @@ impl<T> fmt::Debug for AvroSerializer<T> {
         f.debug_struct("AvroSerializer")
             .field("subject", &self.subject)
             .field("selection", &self.selection)
-            .field("schema_id", &self.writer.get().map(|w| w.id))
+            .field("schema_id", &self.writer.get().map(|w| w.frame.id))
             .finish_non_exhaustive()
     }
 }
@@ -214,7 +234,7 @@ impl<T> fmt::Debug for AvroSerializer<T> {
 pub struct AvroDeserializer<T> {
     client: Client,
     reader: Option<Parsed>,
-    writers: RwLock<HashMap<WireSchemaId, Arc<Parsed>>>,
+    writers: Loaded<Arc<Parsed>>,
     value: PhantomData<fn() -> T>,
 }
 
@@ -224,7 +244,7 @@ impl<T: DeserializeOwned> AvroDeserializer<T> {
         AvroDeserializer {
             client,
             reader: None,
-            writers: RwLock::new(HashMap::new()),
+            writers: Loaded::new(),
             value: PhantomData,
         }
     }
@@ -255,10 +275,9 @@ impl<T: DeserializeOwned> AvroDeserializer<T> {
         record: &[u8],
     ) -> Result<T, SerdeError> {
         let framed = wire::decode_record(header, record, Layout::Plain)?;
-        let writer = match self.known(framed.schema) {
-            Some(writer) => writer,
-            None => self.load(framed.schema).await?,
-        };
+        let writer = (self.writers)
+            .get_or_load(framed.schema, || self.load(framed.schema))
+            .await?;
         self.decode(&writer, &framed)
     }
 
@@ -266,18 +285,7 @@ impl<T: DeserializeOwned> AvroDeserializer<T> {
     /// synchronous, no I/O. Fails with [`SerdeError::NotLoaded`] for an id not seen yet.
     pub fn deserialize_known(&self, record: &[u8]) -> Result<T, SerdeError> {
         let framed = wire::decode(record, Layout::Plain)?;
-        let writer = self
-            .known(framed.schema)
-            .ok_or(SerdeError::NotLoaded(framed.schema))?;
-        self.decode(&writer, &framed)
-    }
-
-    fn known(&self, schema: WireSchemaId) -> Option<Arc<Parsed>> {
-        let writers = self
-            .writers
-            .read()
-            .unwrap_or_else(|poison| poison.into_inner());
-        writers.get(&schema).cloned()
+        (self.writers).with_known(framed.schema, |writer| self.decode(writer, &framed))?
     }
 
     async fn load(&self, schema: WireSchemaId) -> Result<Arc<Parsed>, SerdeError> {
@@ -286,45 +294,44 @@ impl<T: DeserializeOwned> AvroDeserializer<T> {
         let texts = referenced(&self.client, &fetched.references, None).await?;
         let parsed = Parsed::parse(&fetched.schema, &texts)
             .map_err(|err| SerdeError::schema(show(&schema), err))?;
-        let parsed = Arc::new(parsed);
-        let mut writers = self
-            .writers
-            .write()
-            .unwrap_or_else(|poison| poison.into_inner());
-        Ok(Arc::clone(writers.entry(schema).or_insert(parsed)))
+        Ok(Arc::new(parsed))
     }
 
     fn decode(&self, writer: &Parsed, framed: &Framed<'_>) -> Result<T, SerdeError> {
-        avro_bounds::check(&writer.schema, &writer.names, framed.payload)
-            .map_err(|reason| SerdeError::decode(framed.schema, reason))?;
-        let mut payload = framed.payload;
+        self.decode_payload(writer, framed.payload)
+            .map_err(|err| SerdeError::decode(framed.schema, err))
+    }
+
+    /// Checks `payload` against the writer schema's bounds, then decodes it (the failure is boxed
+    /// only when there is one, so that the value moves through one `Result`).
+    ///
+    /// Through an Avro `Value` even without a reader schema: apache-avro's direct deserializer
+    /// (`read_deser`) wants each Rust struct named like its Avro record and cannot feed
+    /// self-describing targets such as `serde_json::Value`, so it would refuse types that
+    /// `from_value` reads.
+    fn decode_payload(&self, writer: &Parsed, payload: &[u8]) -> Result<T, BoxError> {
+        writer.plan.check(payload)?;
+        let value = self.read_value(writer, payload)?;
+        Ok(apache_avro::from_value(&value)?)
+    }
+
+    /// The Avro value of `payload`, resolved to the reader schema when there is one.
+    fn read_value(&self, writer: &Parsed, mut payload: &[u8]) -> Result<Value, apache_avro::Error> {
         let reader = self.reader.as_ref();
-        let value = if writer.schemata.is_empty() {
-            apache_avro::from_avro_datum(&writer.schema, &mut payload, reader.map(|r| &r.schema))
-        } else {
-            apache_avro::from_avro_datum_reader_schemata(
-                &writer.schema,
-                Parsed::all(&writer.schema, &writer.schemata),
-                &mut payload,
-                reader.map(|r| &r.schema),
-                Vec::new(),
-            )
-        };
-        let value = value.map_err(|err| SerdeError::decode(framed.schema, err))?;
-        apache_avro::from_value(&value).map_err(|err| SerdeError::decode(framed.schema, err))
+        GenericDatumReader::builder(&writer.schema)
+            .resolved_writer_schemata(writer.resolved()?)
+            .maybe_reader_schema(reader.map(|r| &r.schema))
+            .maybe_resolved_reader_schemata(reader.map(Parsed::resolved).transpose()?)
+            .build()?
+            .read_value(&mut payload)
     }
 }
 
 impl<T> fmt::Debug for AvroDeserializer<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let loaded = self
-            .writers
-            .read()
-            .map(|writers| writers.len())
-            .unwrap_or_default();
         f.debug_struct("AvroDeserializer")
             .field("reader_schema", &self.reader.is_some())
-            .field("loaded_schemas", &loaded)
+            .field("writers", &self.writers)
             .finish_non_exhaustive()
     }
 }
@@ -349,6 +356,7 @@ fn has_refs(schema: &Schema) -> bool {
         Schema::Map(map) => has_refs(&map.types),
         Schema::Union(union) => union.variants().iter().any(has_refs),
         Schema::Record(record) => record.fields.iter().any(|field| has_refs(&field.schema)),
+        // No other schema holds one that could be a reference (a decimal or uuid copies its fixed).
         _ => false,
     }
 }

@@ -1,96 +1,132 @@
 //! A bounds check of an Avro binary datum against its writer schema, run before apache-avro decodes it.
 //!
-//! apache-avro 0.21 reserves room for a whole array or map block as soon as it reads the block's
-//! count, bounded only by its 512 MiB byte limit taken as an item count, so a few hostile bytes can
-//! make it ask for tens of gigabytes and abort the process; and it recurses once per level of a
-//! recursive type, so a long enough payload can overflow the stack. This walk reads the datum
-//! without allocating and refuses a block count larger than the bytes left (when items take at least
-//! one byte), more than [`MAX_EMPTY_ITEMS`] zero-byte items, a length past the end, or nesting
-//! deeper than [`MAX_DEPTH`]. What it lets through, apache-avro decodes with bounded memory.
+//! apache-avro 0.22 reserves room for a whole array or map block as soon as it reads the block's
+//! count, and a whole string or bytes value as soon as it reads its length, bounded only by its
+//! process-wide allocation limit (512 MiB unless the application changes it): a few hostile bytes
+//! still make it ask for hundreds of megabytes, and fill them for a block of nulls. It also recurses
+//! once per level of a recursive type, with no limit, so a long enough payload can overflow the
+//! stack and abort the process. This walk reads the datum without allocating and refuses a block
+//! count larger than the bytes left (when items take at least one byte), more than
+//! [`MAX_EMPTY_ITEMS`] zero-byte items, a length past the end, or nesting deeper than [`MAX_DEPTH`].
+//! What it lets through, apache-avro decodes with memory proportional to the payload's size plus at
+//! most [`MAX_EMPTY_ITEMS`] empty values.
+//!
+//! It runs on every record, so the schema is compiled once into a [`Plan`]: records flattened into
+//! their fields' steps, named types into a table, and each array's smallest item size computed ahead.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use apache_avro::Schema;
-use apache_avro::schema::Name;
+use apache_avro::schema::{InnerDecimalSchema, Name, NamesRef, UuidSchema};
 
-/// Nesting limit of a datum (records, unions, arrays and maps inside each other).
+/// Nesting limit of a datum (unions, arrays, maps and named types inside each other).
 const MAX_DEPTH: usize = 128;
 /// Items that take no bytes (nulls, empty records) a datum may hold in all.
 const MAX_EMPTY_ITEMS: usize = 1 << 16;
 
-/// Checks `bytes` as a datum of `schema`; `names` resolves named-type references.
-pub(crate) fn check(
-    schema: &Schema,
-    names: &HashMap<Name, Schema>,
-    bytes: &[u8],
-) -> Result<(), String> {
-    let mut walk = Walk {
-        names,
-        bytes,
-        pos: 0,
-        empty_items: 0,
-    };
-    walk.datum(schema, 0)
+/// A writer schema compiled for the walk.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    root: Box<[Step]>,
+    /// The steps of each named type, which [`Step::Named`] points into.
+    named: Box<[Box<[Step]>]>,
 }
 
-struct Walk<'a> {
-    names: &'a HashMap<Name, Schema>,
-    bytes: &'a [u8],
-    pos: usize,
-    empty_items: usize,
+/// One value of the datum, or a record's fields in a row (a record itself has no step).
+#[derive(Debug)]
+enum Step {
+    /// A fixed number of bytes: boolean, float, double, fixed and the logical types over it.
+    Skip(usize),
+    /// A zig-zag varint: int, long, enum and the logical types over them.
+    Varint,
+    /// A length, then that many bytes: bytes, string and the logical types over them.
+    Bytes,
+    /// A variant index, then that variant.
+    Union(Box<[Box<[Step]>]>),
+    /// Blocks of items (map items start with their string key), and the fewest bytes an item takes.
+    Blocks {
+        items: Box<[Step]>,
+        map: bool,
+        min_item: usize,
+    },
+    /// A named type, by its index in [`Plan::named`].
+    Named(usize),
+    /// A reference to a type the schema does not define: no datum passes.
+    Unknown,
 }
 
-impl Walk<'_> {
-    fn remaining(&self) -> usize {
-        self.bytes.len().saturating_sub(self.pos)
-    }
-
-    fn skip(&mut self, n: usize) -> Result<(), String> {
-        if n > self.remaining() {
-            return Err(format!(
-                "{n} bytes needed at offset {}, {} left",
-                self.pos,
-                self.remaining()
-            ));
+impl Plan {
+    /// Compiles `schema`; `names` holds every named type of it and of its references.
+    pub(crate) fn new(schema: &Schema, names: &NamesRef<'_>) -> Plan {
+        let compiler = Compiler {
+            names,
+            index: names
+                .keys()
+                .enumerate()
+                .map(|(i, name)| (name, i))
+                .collect(),
+        };
+        Plan {
+            root: compiler.compile(schema),
+            // In the map's order, which `index` numbered.
+            named: names
+                .values()
+                .map(|named| compiler.compile(named))
+                .collect(),
         }
-        self.pos += n;
-        Ok(())
     }
 
-    /// A zig-zag varint of at most 10 bytes.
-    fn long(&mut self) -> Result<i64, String> {
-        let mut raw: u64 = 0;
-        for i in 0..10 {
-            let byte = *self
-                .bytes
-                .get(self.pos)
-                .ok_or_else(|| format!("truncated varint at offset {}", self.pos))?;
-            self.pos += 1;
-            raw |= u64::from(byte & 0x7f) << (7 * i);
-            if byte & 0x80 == 0 {
-                return Ok(((raw >> 1) as i64) ^ -((raw & 1) as i64));
+    /// Checks `bytes` as a datum of the compiled schema.
+    pub(crate) fn check(&self, bytes: &[u8]) -> Result<(), Refusal> {
+        let mut walk = Walk {
+            plan: self,
+            bytes,
+            pos: 0,
+            empty_items: 0,
+            refusal: None,
+        };
+        match walk.steps(&self.root, 0) {
+            Ok(()) => Ok(()),
+            Err(Stop) => Err(walk.refusal.unwrap_or(Refusal::Unknown)),
+        }
+    }
+}
+
+struct Compiler<'a> {
+    names: &'a NamesRef<'a>,
+    index: HashMap<&'a Name, usize>,
+}
+
+impl Compiler<'_> {
+    fn compile(&self, schema: &Schema) -> Box<[Step]> {
+        let mut steps = Vec::new();
+        self.push(schema, &mut steps);
+        steps.into_boxed_slice()
+    }
+
+    fn push(&self, schema: &Schema, steps: &mut Vec<Step>) {
+        let step = match schema {
+            Schema::Null => return,
+            Schema::Record(record) => {
+                for field in &record.fields {
+                    self.push(&field.schema, steps);
+                }
+                return;
             }
-        }
-        Err(format!(
-            "varint longer than 10 bytes at offset {}",
-            self.pos
-        ))
-    }
-
-    fn length(&mut self) -> Result<usize, String> {
-        let len = self.long()?;
-        usize::try_from(len).map_err(|_| format!("negative length {len}"))
-    }
-
-    fn datum(&mut self, schema: &Schema, depth: usize) -> Result<(), String> {
-        if depth > MAX_DEPTH {
-            return Err(format!("nesting deeper than {MAX_DEPTH}"));
-        }
-        match schema {
-            Schema::Null => Ok(()),
-            Schema::Boolean => self.skip(1),
+            Schema::Boolean => Step::Skip(1),
+            Schema::Float => Step::Skip(4),
+            Schema::Double => Step::Skip(8),
+            Schema::Fixed(fixed)
+            | Schema::Uuid(UuidSchema::Fixed(fixed))
+            | Schema::Duration(fixed)
+            | Schema::Decimal(apache_avro::schema::DecimalSchema {
+                inner: InnerDecimalSchema::Fixed(fixed),
+                ..
+            }) => Step::Skip(fixed.size),
             Schema::Int
             | Schema::Long
+            | Schema::Enum(_)
             | Schema::Date
             | Schema::TimeMillis
             | Schema::TimeMicros
@@ -99,83 +135,41 @@ impl Walk<'_> {
             | Schema::TimestampNanos
             | Schema::LocalTimestampMillis
             | Schema::LocalTimestampMicros
-            | Schema::LocalTimestampNanos => self.long().map(drop),
-            Schema::Float => self.skip(4),
-            Schema::Double => self.skip(8),
-            Schema::Bytes | Schema::String | Schema::Uuid | Schema::BigDecimal => {
-                let len = self.length()?;
-                self.skip(len)
-            }
-            Schema::Fixed(fixed) => self.skip(fixed.size),
-            Schema::Duration => self.skip(12),
-            Schema::Decimal(decimal) => self.datum(&decimal.inner, depth + 1),
-            Schema::Enum(_) => self.long().map(drop),
-            Schema::Union(union) => {
-                let index = self.long()?;
-                let variant = usize::try_from(index)
-                    .ok()
-                    .and_then(|i| union.variants().get(i))
-                    .ok_or_else(|| format!("union index {index} out of range"))?;
-                self.datum(variant, depth + 1)
-            }
-            Schema::Record(record) => record
-                .fields
-                .iter()
-                .try_for_each(|field| self.datum(&field.schema, depth + 1)),
-            Schema::Array(array) => self.blocks(&array.items, false, depth),
-            Schema::Map(map) => self.blocks(&map.types, true, depth),
-            Schema::Ref { name } => {
-                let names = self.names;
-                let named = names
-                    .get(name)
-                    .ok_or_else(|| format!("unknown named type {}", name.fullname(None)))?;
-                self.datum(named, depth + 1)
-            }
-        }
-    }
-
-    /// Array or map blocks: a count (negative: followed by the block's byte size), items, until a zero count.
-    fn blocks(&mut self, items: &Schema, map: bool, depth: usize) -> Result<(), String> {
-        // Map keys are strings, so a map item takes at least its key's length byte.
-        let min_item = if map {
-            1
-        } else {
-            min_size(items, self.names, 0)
+            | Schema::LocalTimestampNanos => Step::Varint,
+            Schema::Bytes
+            | Schema::String
+            | Schema::Uuid(UuidSchema::Bytes | UuidSchema::String)
+            | Schema::BigDecimal
+            | Schema::Decimal(_) => Step::Bytes,
+            Schema::Union(union) => Step::Union(
+                union
+                    .variants()
+                    .iter()
+                    .map(|variant| self.compile(variant))
+                    .collect(),
+            ),
+            Schema::Array(array) => Step::Blocks {
+                items: self.compile(&array.items),
+                map: false,
+                min_item: min_size(&array.items, self.names, 0),
+            },
+            // A map item takes at least its key's length byte.
+            Schema::Map(map) => Step::Blocks {
+                items: self.compile(&map.types),
+                map: true,
+                min_item: 1,
+            },
+            Schema::Ref { name } => match self.index.get(name) {
+                Some(&index) => Step::Named(index),
+                None => Step::Unknown,
+            },
         };
-        loop {
-            let count = self.long()?;
-            if count == 0 {
-                return Ok(());
-            }
-            if count < 0 {
-                self.long()?;
-            }
-            let count = usize::try_from(count.unsigned_abs())
-                .map_err(|_| format!("block count {count} out of range"))?;
-            if min_item == 0 {
-                self.empty_items = self.empty_items.saturating_add(count);
-                if self.empty_items > MAX_EMPTY_ITEMS {
-                    return Err(format!("more than {MAX_EMPTY_ITEMS} empty items"));
-                }
-            } else if count > self.remaining() / min_item {
-                return Err(format!(
-                    "block of {count} items at offset {} cannot fit in {} bytes",
-                    self.pos,
-                    self.remaining()
-                ));
-            }
-            for _ in 0..count {
-                if map {
-                    self.datum(&Schema::String, depth + 1)?;
-                }
-                self.datum(items, depth + 1)?;
-            }
-        }
+        steps.push(step);
     }
 }
 
 /// The fewest bytes a datum of `schema` takes (0 where unsure, which only tightens the empty-item budget).
-fn min_size(schema: &Schema, names: &HashMap<Name, Schema>, depth: usize) -> usize {
+fn min_size(schema: &Schema, names: &NamesRef<'_>, depth: usize) -> usize {
     if depth > 16 {
         return 0;
     }
@@ -183,9 +177,13 @@ fn min_size(schema: &Schema, names: &HashMap<Name, Schema>, depth: usize) -> usi
         Schema::Null => 0,
         Schema::Float => 4,
         Schema::Double => 8,
-        Schema::Fixed(fixed) => fixed.size,
-        Schema::Duration => 12,
-        Schema::Decimal(decimal) => min_size(&decimal.inner, names, depth + 1),
+        Schema::Fixed(fixed) | Schema::Uuid(UuidSchema::Fixed(fixed)) | Schema::Duration(fixed) => {
+            fixed.size
+        }
+        Schema::Decimal(decimal) => match &decimal.inner {
+            InnerDecimalSchema::Fixed(fixed) => fixed.size,
+            InnerDecimalSchema::Bytes => 1,
+        },
         Schema::Record(record) => record
             .fields
             .iter()
@@ -195,5 +193,205 @@ fn min_size(schema: &Schema, names: &HashMap<Name, Schema>, depth: usize) -> usi
             .get(name)
             .map_or(0, |named| min_size(named, names, depth + 1)),
         _ => 1,
+    }
+}
+
+/// Why a datum was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// A length or fixed size runs past the end.
+    Truncated {
+        needed: usize,
+        at: usize,
+        left: usize,
+    },
+    /// A varint is cut off by the end or longer than 10 bytes.
+    Varint { at: usize },
+    /// A string or bytes length is negative.
+    NegativeLength(i64),
+    /// A union index names no variant.
+    UnionIndex(i64),
+    /// A block announces more items than the bytes left can hold.
+    Block { count: u64, at: usize, left: usize },
+    /// More zero-byte items than [`MAX_EMPTY_ITEMS`].
+    EmptyItems,
+    /// Nesting deeper than [`MAX_DEPTH`].
+    Depth,
+    /// The schema refers to a type it does not define.
+    Unknown,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Refusal::Truncated { needed, at, left } => {
+                write!(f, "{needed} bytes needed at offset {at}, {left} left")
+            }
+            Refusal::Varint { at } => {
+                write!(f, "truncated or overlong varint at offset {at}")
+            }
+            Refusal::NegativeLength(len) => write!(f, "negative length {len}"),
+            Refusal::UnionIndex(index) => write!(f, "union index {index} out of range"),
+            Refusal::Block { count, at, left } => write!(
+                f,
+                "block of {count} items at offset {at} cannot fit in {left} bytes"
+            ),
+            Refusal::EmptyItems => write!(f, "more than {MAX_EMPTY_ITEMS} empty items"),
+            Refusal::Depth => write!(f, "nesting deeper than {MAX_DEPTH}"),
+            Refusal::Unknown => f.write_str("the schema refers to a type it does not define"),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// The walk stopped; why is in [`Walk::refusal`]. Kept empty so that results fit in registers.
+struct Stop;
+
+struct Walk<'a> {
+    plan: &'a Plan,
+    bytes: &'a [u8],
+    pos: usize,
+    empty_items: usize,
+    refusal: Option<Refusal>,
+}
+
+impl Walk<'_> {
+    fn refuse(&mut self, refusal: Refusal) -> Stop {
+        self.refusal = Some(refusal);
+        Stop
+    }
+
+    fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+
+    #[inline]
+    fn skip(&mut self, n: usize) -> Result<(), Stop> {
+        let left = self.remaining();
+        if n > left {
+            let at = self.pos;
+            return Err(self.refuse(Refusal::Truncated {
+                needed: n,
+                at,
+                left,
+            }));
+        }
+        self.pos += n;
+        Ok(())
+    }
+
+    /// A zig-zag varint of at most 10 bytes.
+    #[inline]
+    fn long(&mut self) -> Result<i64, Stop> {
+        let mut raw: u64 = 0;
+        for i in 0..10 {
+            let Some(&byte) = self.bytes.get(self.pos) else {
+                break;
+            };
+            self.pos += 1;
+            raw |= u64::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                return Ok(((raw >> 1) as i64) ^ -((raw & 1) as i64));
+            }
+        }
+        let at = self.pos;
+        Err(self.refuse(Refusal::Varint { at }))
+    }
+
+    /// A length, then that many bytes.
+    #[inline]
+    fn length_prefixed(&mut self) -> Result<(), Stop> {
+        let len = self.long()?;
+        let len = usize::try_from(len).map_err(|_| self.refuse(Refusal::NegativeLength(len)))?;
+        self.skip(len)
+    }
+
+    fn steps(&mut self, steps: &[Step], depth: usize) -> Result<(), Stop> {
+        for step in steps {
+            match step {
+                Step::Skip(n) => self.skip(*n)?,
+                Step::Varint => {
+                    self.long()?;
+                }
+                Step::Bytes => self.length_prefixed()?,
+                Step::Union(variants) => {
+                    let index = self.long()?;
+                    let variant = usize::try_from(index)
+                        .ok()
+                        .and_then(|i| variants.get(i))
+                        .ok_or_else(|| self.refuse(Refusal::UnionIndex(index)))?;
+                    self.nested(variant, depth)?;
+                }
+                Step::Blocks {
+                    items,
+                    map,
+                    min_item,
+                } => self.blocks(items, *map, *min_item, depth)?,
+                Step::Named(index) => {
+                    let plan = self.plan;
+                    let named = plan.named.get(*index).ok_or(Stop)?;
+                    self.nested(named, depth)?;
+                }
+                Step::Unknown => return Err(self.refuse(Refusal::Unknown)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Steps one level down; a single leaf (the usual array item or non-null variant) is walked
+    /// here, as it cannot nest any further.
+    #[inline]
+    fn nested(&mut self, steps: &[Step], depth: usize) -> Result<(), Stop> {
+        match steps {
+            [] => Ok(()),
+            [Step::Bytes] => self.length_prefixed(),
+            [Step::Varint] => self.long().map(drop),
+            [Step::Skip(n)] => self.skip(*n),
+            _ if depth >= MAX_DEPTH => Err(self.refuse(Refusal::Depth)),
+            _ => self.steps(steps, depth + 1),
+        }
+    }
+
+    /// Array or map blocks: a count (negative: followed by the block's byte size), items, until a zero count.
+    fn blocks(
+        &mut self,
+        items: &[Step],
+        map: bool,
+        min_item: usize,
+        depth: usize,
+    ) -> Result<(), Stop> {
+        loop {
+            let count = self.long()?;
+            if count == 0 {
+                return Ok(());
+            }
+            if count < 0 {
+                self.long()?;
+            }
+            let at = self.pos;
+            let left = self.remaining();
+            let count = count.unsigned_abs();
+            match left.checked_div(min_item) {
+                // Items of zero bytes: bounded by the budget for the whole datum.
+                None => {
+                    let total = usize::try_from(count)
+                        .ok()
+                        .and_then(|count| self.empty_items.checked_add(count))
+                        .filter(|&total| total <= MAX_EMPTY_ITEMS);
+                    self.empty_items = total.ok_or_else(|| self.refuse(Refusal::EmptyItems))?;
+                }
+                Some(most) if count > u64::try_from(most).unwrap_or(u64::MAX) => {
+                    return Err(self.refuse(Refusal::Block { count, at, left }));
+                }
+                Some(_) => {}
+            }
+            for _ in 0..count {
+                if map {
+                    self.length_prefixed()?;
+                }
+                self.nested(items, depth)?;
+            }
+        }
     }
 }

@@ -7,10 +7,9 @@
 //! validation never calls the registry at all. References resolve to the registered schemas they
 //! name, as data: the `jsonschema` build compiles no HTTP or file resolver in.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
 use accord_types::wire::{self, Layout, WireSchemaId};
 use accord_types::{RegisterSchemaRequest, SchemaId, SchemaReference, Subject};
@@ -20,6 +19,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::show;
 use super::resolve::{Referenced, fetch, referenced, resolve};
+use super::shared::{Frame, Loaded, prepared, to_vec};
 use super::{SchemaSelection, SerdeError, SerializerConfig};
 use crate::Client;
 
@@ -28,7 +28,7 @@ const BASE_URI: &str = "json-schema:///";
 
 /// What a prepared serializer writes with.
 struct Writer {
-    id: SchemaId,
+    frame: Frame,
     /// `None` when validation is off.
     validator: Option<Validator>,
 }
@@ -99,14 +99,14 @@ impl<T: Serialize> JsonSerializer<T> {
 
     /// The id it writes, once prepared.
     pub fn schema_id(&self) -> Option<SchemaId> {
-        self.writer.get().map(|w| w.id)
+        self.writer.get().map(|w| w.frame.id)
     }
 
     /// Resolves the writer schema's id with the registry and compiles its validator; later calls
     /// return at once.
     pub async fn prepare(&self) -> Result<SchemaId, SerdeError> {
         if let Some(writer) = self.writer.get() {
-            return Ok(writer.id);
+            return Ok(writer.frame.id);
         }
         let resolved = resolve(&self.client, &self.subject, self.selection, &self.request).await?;
         let id = resolved.id;
@@ -127,41 +127,34 @@ impl<T: Serialize> JsonSerializer<T> {
         } else {
             None
         };
-        let _ = self.writer.set(Writer { id, validator });
+        let _ = self.writer.set(Writer {
+            frame: Frame::new(id, None),
+            validator,
+        });
         Ok(id)
     }
 
     /// Validates `value` (unless validation is off) and appends the frame and its JSON text to
     /// `out`; synchronous, no I/O. On failure `out` is left as it was.
     pub fn serialize_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), SerdeError> {
-        let writer = self.writer.get().ok_or(SerdeError::NotPrepared)?;
-        let schema = WireSchemaId::Id(writer.id);
-        let start = out.len();
-        let written = match &writer.validator {
+        let writer = prepared(&self.writer)?;
+        let frame = &writer.frame;
+        match &writer.validator {
             Some(validator) => {
+                let schema = WireSchemaId::Id(frame.id);
                 let json =
                     serde_json::to_value(value).map_err(|e| SerdeError::encode(schema, e))?;
                 validate(validator, &json, schema)?;
-                wire::write_prefix(out, schema, None);
-                serde_json::to_writer(&mut *out, &json)
+                frame.write(out, |out| serde_json::to_writer(out, &json))
             }
-            None => {
-                wire::write_prefix(out, schema, None);
-                serde_json::to_writer(&mut *out, value)
-            }
-        };
-        written.map_err(|err| {
-            out.truncate(start);
-            SerdeError::encode(schema, err)
-        })
+            None => frame.write(out, |out| serde_json::to_writer(out, value)),
+        }
     }
 
     /// Prepares if needed, then returns the framed record of `value`.
     pub async fn serialize(&self, value: &T) -> Result<Vec<u8>, SerdeError> {
         self.prepare().await?;
-        let mut out = Vec::new();
-        self.serialize_into(value, &mut out)?;
-        Ok(out)
+        to_vec(|out| self.serialize_into(value, out))
     }
 }
 
@@ -171,7 +164,7 @@ impl<T> fmt::Debug for JsonSerializer<T> {
             .field("subject", &self.subject)
             .field("selection", &self.selection)
             .field("validate", &self.validate)
-            .field("schema_id", &self.writer.get().map(|w| w.id))
+            .field("schema_id", &self.writer.get().map(|w| w.frame.id))
             .finish_non_exhaustive()
     }
 }
@@ -181,7 +174,7 @@ impl<T> fmt::Debug for JsonSerializer<T> {
 pub struct JsonDeserializer<T> {
     client: Client,
     validate: bool,
-    validators: RwLock<HashMap<WireSchemaId, Arc<Validator>>>,
+    validators: Loaded<Arc<Validator>>,
     value: PhantomData<fn() -> T>,
 }
 
@@ -191,7 +184,7 @@ impl<T: DeserializeOwned> JsonDeserializer<T> {
         JsonDeserializer {
             client,
             validate: false,
-            validators: RwLock::new(HashMap::new()),
+            validators: Loaded::new(),
             value: PhantomData,
         }
     }
@@ -216,10 +209,13 @@ impl<T: DeserializeOwned> JsonDeserializer<T> {
         record: &[u8],
     ) -> Result<T, SerdeError> {
         let framed = wire::decode_record(header, record, Layout::Plain)?;
-        let validator = match (self.validate, self.known(framed.schema)) {
-            (false, _) => None,
-            (true, Some(validator)) => Some(validator),
-            (true, None) => Some(self.load(framed.schema).await?),
+        let validator = match self.validate {
+            false => None,
+            true => Some(
+                (self.validators)
+                    .get_or_load(framed.schema, || self.load(framed.schema))
+                    .await?,
+            ),
         };
         decode(validator.as_deref(), framed.schema, framed.payload)
     }
@@ -228,28 +224,19 @@ impl<T: DeserializeOwned> JsonDeserializer<T> {
     /// [`SerdeError::NotLoaded`] for an id whose schema has not been loaded yet.
     pub fn deserialize_known(&self, record: &[u8]) -> Result<T, SerdeError> {
         let framed = wire::decode(record, Layout::Plain)?;
-        let validator = match self.validate {
-            false => None,
-            true => Some(
-                self.known(framed.schema)
-                    .ok_or(SerdeError::NotLoaded(framed.schema))?,
-            ),
-        };
-        decode(validator.as_deref(), framed.schema, framed.payload)
-    }
-
-    fn known(&self, schema: WireSchemaId) -> Option<Arc<Validator>> {
-        let validators = self.validators.read().unwrap_or_else(|p| p.into_inner());
-        validators.get(&schema).cloned()
+        match self.validate {
+            false => decode(None, framed.schema, framed.payload),
+            true => self.validators.with_known(framed.schema, |validator| {
+                decode(Some(validator), framed.schema, framed.payload)
+            })?,
+        }
     }
 
     async fn load(&self, schema: WireSchemaId) -> Result<Arc<Validator>, SerdeError> {
         let fetched = fetch(&self.client, schema, None).await?;
         check_type(fetched.schema_type.as_deref(), schema)?;
         let texts = referenced(&self.client, &fetched.references, None).await?;
-        let validator = Arc::new(build_validator(&fetched.schema, &texts, schema)?);
-        let mut validators = self.validators.write().unwrap_or_else(|p| p.into_inner());
-        Ok(Arc::clone(validators.entry(schema).or_insert(validator)))
+        Ok(Arc::new(build_validator(&fetched.schema, &texts, schema)?))
     }
 }
 
@@ -257,6 +244,7 @@ impl<T> fmt::Debug for JsonDeserializer<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JsonDeserializer")
             .field("validate", &self.validate)
+            .field("validators", &self.validators)
             .finish_non_exhaustive()
     }
 }

@@ -39,6 +39,7 @@
 
 mod error;
 mod resolve;
+mod shared;
 mod strategy;
 
 #[cfg(feature = "avro")]

@@ -11,10 +11,9 @@
 //! the path names. Confluent's own imports (`confluent/meta.proto`, `confluent/type/decimal.proto`)
 //! resolve only when they are registered references.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{OnceLock, RwLock};
+use std::sync::OnceLock;
 
 use accord_types::wire::{self, Framed, Layout, WireSchemaId};
 use accord_types::{RegisterSchemaRequest, SchemaId, SchemaReference, Subject};
@@ -25,6 +24,7 @@ use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor};
 
 use super::error::show;
 use super::resolve::{fetch, referenced, resolve};
+use super::shared::{Frame, Loaded, prepared, to_vec};
 use super::{SchemaSelection, SerdeError, SerializerConfig};
 use crate::Client;
 
@@ -34,7 +34,7 @@ const SERIALIZED: &str = "serialized";
 /// What a prepared serializer writes with.
 #[derive(Debug)]
 struct Writer {
-    id: SchemaId,
+    frame: Frame,
     indexes: Vec<i32>,
 }
 
@@ -100,7 +100,7 @@ impl<M: Message> ProtobufSerializer<M> {
 
     /// The id it writes, once prepared.
     pub fn schema_id(&self) -> Option<SchemaId> {
-        self.writer.get().map(|w| w.id)
+        self.writer.get().map(|w| w.frame.id)
     }
 
     /// The message-index path it writes, once prepared.
@@ -112,7 +112,7 @@ impl<M: Message> ProtobufSerializer<M> {
     /// registered file; later calls return at once.
     pub async fn prepare(&self) -> Result<SchemaId, SerdeError> {
         if let Some(writer) = self.writer.get() {
-            return Ok(writer.id);
+            return Ok(writer.frame.id);
         }
         let resolved = resolve(&self.client, &self.subject, self.selection, &self.request).await?;
         let schema = WireSchemaId::Id(resolved.id);
@@ -126,7 +126,7 @@ impl<M: Message> ProtobufSerializer<M> {
             )
         })?;
         let _ = self.writer.set(Writer {
-            id: resolved.id,
+            frame: Frame::new(resolved.id, Some(&indexes)),
             indexes,
         });
         Ok(resolved.id)
@@ -134,23 +134,15 @@ impl<M: Message> ProtobufSerializer<M> {
 
     /// Appends the frame, the message indexes and the encoding of `value` to `out`; synchronous, no I/O.
     pub fn serialize_into(&self, value: &M, out: &mut Vec<u8>) -> Result<(), SerdeError> {
-        let writer = self.writer.get().ok_or(SerdeError::NotPrepared)?;
-        let schema = WireSchemaId::Id(writer.id);
-        let start = out.len();
-        wire::write_prefix(out, schema, Some(&writer.indexes));
+        let writer = prepared(&self.writer)?;
         // A `Vec` grows as needed, so encoding cannot run out of room; map the error all the same.
-        value.encode(out).map_err(|err| {
-            out.truncate(start);
-            SerdeError::encode(schema, err)
-        })
+        writer.frame.write(out, |out| value.encode(out))
     }
 
     /// Prepares if needed, then returns the framed record of `value`.
     pub async fn serialize(&self, value: &M) -> Result<Vec<u8>, SerdeError> {
         self.prepare().await?;
-        let mut out = Vec::new();
-        self.serialize_into(value, &mut out)?;
-        Ok(out)
+        to_vec(|out| self.serialize_into(value, out))
     }
 }
 
@@ -213,7 +205,7 @@ impl<M> fmt::Debug for ProtobufDeserializer<M> {
 #[derive(Debug)]
 pub struct DynamicDeserializer {
     client: Client,
-    files: RwLock<HashMap<WireSchemaId, prost_reflect::FileDescriptor>>,
+    files: Loaded<prost_reflect::FileDescriptor>,
 }
 
 impl DynamicDeserializer {
@@ -221,7 +213,7 @@ impl DynamicDeserializer {
     pub fn new(client: Client) -> DynamicDeserializer {
         DynamicDeserializer {
             client,
-            files: RwLock::new(HashMap::new()),
+            files: Loaded::new(),
         }
     }
 
@@ -237,25 +229,16 @@ impl DynamicDeserializer {
         record: &[u8],
     ) -> Result<DynamicMessage, SerdeError> {
         let framed = wire::decode_record(header, record, Layout::Protobuf)?;
-        let file = match self.known(framed.schema) {
-            Some(file) => file,
-            None => self.load(framed.schema).await?,
-        };
+        let file = (self.files)
+            .get_or_load(framed.schema, || self.load(framed.schema))
+            .await?;
         decode_dynamic(&file, &framed)
     }
 
     /// Decodes a prefix-framed record whose schema has been loaded already; synchronous, no I/O.
     pub fn deserialize_known(&self, record: &[u8]) -> Result<DynamicMessage, SerdeError> {
         let framed = wire::decode(record, Layout::Protobuf)?;
-        let file = self
-            .known(framed.schema)
-            .ok_or(SerdeError::NotLoaded(framed.schema))?;
-        decode_dynamic(&file, &framed)
-    }
-
-    fn known(&self, schema: WireSchemaId) -> Option<prost_reflect::FileDescriptor> {
-        let files = self.files.read().unwrap_or_else(|p| p.into_inner());
-        files.get(&schema).cloned()
+        (self.files).with_known(framed.schema, |file| decode_dynamic(file, &framed))?
     }
 
     async fn load(
@@ -282,11 +265,8 @@ impl DynamicDeserializer {
         let name = file.name().to_string();
         pool.add_file_descriptor_proto(file)
             .map_err(|err| unusable(err.to_string()))?;
-        let file = pool
-            .get_file_by_name(&name)
-            .ok_or_else(|| unusable("the file is missing from its own pool".to_string()))?;
-        let mut files = self.files.write().unwrap_or_else(|p| p.into_inner());
-        Ok(files.entry(schema).or_insert(file).clone())
+        pool.get_file_by_name(&name)
+            .ok_or_else(|| unusable("the file is missing from its own pool".to_string()))
     }
 }
 

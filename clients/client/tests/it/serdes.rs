@@ -431,21 +431,31 @@ fn serialized_answer() -> Answer {
     Answer::json(200, &json!({"schemaType": "PROTOBUF", "schema": base64}))
 }
 
-#[tokio::test]
-async fn protobuf_frames_the_first_message_as_a_single_zero_and_nested_ones_as_a_path() {
-    let mock = Mock::start(vec![
+/// A registry that gives id 3 to a registration, then serves `proto_file()` as that id's schema.
+async fn protobuf_registry() -> Mock {
+    Mock::start(vec![
         Answer::json(200, &json!({"id": 3})),
         serialized_answer(),
     ])
-    .await;
-    let registry = client(&mock);
-    let marker = ProtobufSerializer::<Marker>::new(
-        registry.clone(),
+    .await
+}
+
+/// A serializer of `message` under the subject `marks-value`; the registry answers for the text.
+fn marks_serializer<M: prost::Message>(client: Client, message: &str) -> ProtobufSerializer<M> {
+    ProtobufSerializer::new(
+        client,
         "(the .proto text)",
-        "acme.v1.Marker",
+        message,
         &SerializerConfig::value("marks"),
     )
-    .expect("serializer");
+    .expect("serializer")
+}
+
+#[tokio::test]
+async fn protobuf_frames_the_first_message_as_a_single_zero_and_nested_ones_as_a_path() {
+    let mock = protobuf_registry().await;
+    let registry = client(&mock);
+    let marker = marks_serializer::<Marker>(registry.clone(), "acme.v1.Marker");
     let bytes = marker
         .serialize(&Marker { id: 1 })
         .await
@@ -457,14 +467,8 @@ async fn protobuf_frames_the_first_message_as_a_single_zero_and_nested_ones_as_a
         "GET /schemas/ids/3?format=serialized HTTP/1.1"
     );
 
-    let inner = ProtobufSerializer::<Inner>::new(
-        registry,
-        "(the .proto text)",
-        ".acme.v1.Outer.Inner",
-        // The same subject and text: the registration is answered from the client's cache.
-        &SerializerConfig::value("marks"),
-    )
-    .expect("serializer");
+    // The same subject and text: the registration is answered from the client's cache.
+    let inner = marks_serializer::<Inner>(registry, ".acme.v1.Outer.Inner");
     let bytes = inner
         .serialize(&Inner { name: "x".into() })
         .await
@@ -501,18 +505,8 @@ async fn protobuf_frames_the_first_message_as_a_single_zero_and_nested_ones_as_a
 
 #[tokio::test]
 async fn protobuf_serializer_refuses_a_message_missing_from_the_registered_file() {
-    let mock = Mock::start(vec![
-        Answer::json(200, &json!({"id": 3})),
-        serialized_answer(),
-    ])
-    .await;
-    let serializer = ProtobufSerializer::<Marker>::new(
-        client(&mock),
-        "(the .proto text)",
-        "acme.v1.Absent",
-        &SerializerConfig::value("marks"),
-    )
-    .expect("serializer");
+    let mock = protobuf_registry().await;
+    let serializer = marks_serializer::<Marker>(client(&mock), "acme.v1.Absent");
     let err = serializer.prepare().await.expect_err("absent");
     assert!(matches!(err, SerdeError::Schema { .. }), "{err}");
 }
@@ -597,25 +591,68 @@ async fn hostile_avro_counts_and_nesting_are_refused_before_decoding() {
     let map = r#"{"type":"record","name":"M","fields":[{"name":"m","type":{"type":"map","values":"null"}}]}"#;
     let list =
         r#"{"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}"#;
+    let lengths = r#"{"type":"record","name":"L","fields":[
+        {"name":"s","type":"string"},{"name":"n","type":{"type":"array","items":"null"}}]}"#;
     let mock = Mock::start(vec![
         Answer::json(200, &json!({"schema": map})),
         Answer::json(200, &json!({"schema": list})),
+        Answer::json(200, &json!({"schema": lengths})),
     ])
     .await;
     let deserializer = AvroDeserializer::<serde_json::Value>::new(client(&mock));
-    // A map block announcing about 2^33 entries in five bytes: apache-avro alone would reserve them all.
+    // Which check refused a payload: the bounds walk's reasons name what it measured.
+    let refused = async |record: &[u8]| {
+        let err = deserializer.deserialize(record).await.expect_err("refused");
+        assert!(matches!(err, SerdeError::Decode { .. }), "{err}");
+        std::error::Error::source(&err)
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    // A map block announcing about 2^33 entries in five bytes.
     let huge_map = [0, 0, 0, 0, 1, 0xfe, 0xff, 0xff, 0xff, 0x3f];
-    let err = deserializer
-        .deserialize(&huge_map)
-        .await
-        .expect_err("refused");
-    assert!(matches!(err, SerdeError::Decode { .. }), "{err}");
-    // A linked list 100,000 nodes deep: one union index byte per node.
+    let reason = refused(&huge_map).await;
+    assert!(reason.contains("cannot fit"), "{reason}");
+    // A linked list 100,000 nodes deep, one union index byte per node: apache-avro alone recurses
+    // once per node and overflows the stack.
     let mut deep = vec![0, 0, 0, 0, 2];
     deep.extend(std::iter::repeat_n(0x02, 100_000));
-    let err = deserializer.deserialize(&deep).await.expect_err("refused");
-    assert!(err.to_string().contains("id 2"), "{err}");
+    let reason = refused(&deep).await;
+    assert!(reason.contains("nesting deeper"), "{reason}");
     // A short list decodes.
     let short = [0, 0, 0, 0, 2, 0x02, 0x02, 0x00];
     deserializer.deserialize_known(&short).expect("three nodes");
+    // A string announcing 400 MiB in a 12-byte record: apache-avro alone allocates it (its limit
+    // is 512 MiB) before finding the bytes missing.
+    let mut long_string = vec![0, 0, 0, 0, 3];
+    long_string.extend(zigzag(400 << 20));
+    long_string.extend(b"abc");
+    let reason = refused(&long_string).await;
+    assert!(reason.contains("bytes needed"), "{reason}");
+    // Five million nulls in four bytes: within apache-avro's own limit, it would reserve and fill
+    // some 200 MB of values.
+    let mut nulls = vec![0, 0, 0, 0, 3, 0x00];
+    nulls.extend(zigzag(5_000_000));
+    nulls.push(0x00);
+    let reason = refused(&nulls).await;
+    assert!(reason.contains("empty items"), "{reason}");
+    // Within the budget, they decode.
+    let mut few = vec![0, 0, 0, 0, 3, 0x02, b'x'];
+    few.extend(zigzag(1_000));
+    few.push(0x00);
+    let value = deserializer
+        .deserialize_known(&few)
+        .expect("a thousand nulls");
+    assert_eq!(value["n"].as_array().map(Vec::len), Some(1_000));
+}
+
+/// Avro's zig-zag varint of `n`.
+fn zigzag(n: i64) -> Vec<u8> {
+    let mut raw = ((n << 1) ^ (n >> 63)) as u64;
+    let mut out = Vec::new();
+    while raw >= 0x80 {
+        out.push((raw as u8 & 0x7f) | 0x80);
+        raw >>= 7;
+    }
+    out.push(raw as u8);
+    out
 }

@@ -5,8 +5,8 @@
 //! dependency and every run checks the same cases (a failure prints the seed and input to replay).
 
 use accord_types::wire::{
-    Layout, MAX_MESSAGE_INDEXES, WireError, WireSchemaId, decode, decode_header, header_value,
-    prefix_len, write_prefix,
+    Framed, Layout, MAX_MESSAGE_INDEXES, WireError, WireSchemaId, decode, decode_header,
+    header_value, prefix_len, write_prefix,
 };
 use accord_types::{SchemaGuid, SchemaId};
 
@@ -96,20 +96,8 @@ fn prefix_framing_round_trips() {
         );
         out.extend_from_slice(&payload);
 
-        let layout = if indexes.is_some() {
-            Layout::Protobuf
-        } else {
-            Layout::Plain
-        };
-        let framed = decode(&out[before..], layout)
-            .unwrap_or_else(|err| panic!("case {case}: {schema:?} {indexes:?}: {err}"));
-        assert_eq!(framed.schema, schema, "case {case}");
-        assert_eq!(
-            framed.message_indexes.map(|m| m.to_vec()),
-            indexes,
-            "case {case}"
-        );
-        assert_eq!(framed.payload, payload.as_slice(), "case {case}");
+        let framed = |layout| decode(&out[before..], layout);
+        assert_round_trip(framed, schema, indexes.as_deref(), &payload, case);
     }
 }
 
@@ -121,21 +109,34 @@ fn header_framing_round_trips() {
         let indexes = rng.indexes();
         let record = rng.some_bytes(32);
         let value = header_value(schema, indexes.as_deref());
-        let layout = if indexes.is_some() {
-            Layout::Protobuf
-        } else {
-            Layout::Plain
-        };
-        let framed = decode_header(&value, &record, layout)
-            .unwrap_or_else(|err| panic!("case {case}: {schema:?} {indexes:?}: {err}"));
-        assert_eq!(framed.schema, schema, "case {case}");
-        assert_eq!(
-            framed.message_indexes.map(|m| m.to_vec()),
-            indexes,
-            "case {case}"
-        );
-        assert_eq!(framed.payload, record.as_slice(), "case {case}");
+        let framed = |layout| decode_header(&value, &record, layout);
+        assert_round_trip(framed, schema, indexes.as_deref(), &record, case);
     }
+}
+
+/// Decodes what was written (`decode`, in the layout that `indexes` call for) and checks that the
+/// frame gives back the schema, the message indexes and the payload.
+fn assert_round_trip<'a>(
+    decode: impl FnOnce(Layout) -> Result<Framed<'a>, WireError>,
+    schema: WireSchemaId,
+    indexes: Option<&[i32]>,
+    payload: &[u8],
+    case: u64,
+) {
+    let layout = if indexes.is_some() {
+        Layout::Protobuf
+    } else {
+        Layout::Plain
+    };
+    let framed =
+        decode(layout).unwrap_or_else(|err| panic!("case {case}: {schema:?} {indexes:?}: {err}"));
+    assert_eq!(framed.schema, schema, "case {case}");
+    assert_eq!(
+        framed.message_indexes.map(|m| m.to_vec()).as_deref(),
+        indexes,
+        "case {case}"
+    );
+    assert_eq!(framed.payload, payload, "case {case}");
 }
 
 /// What every successful decode must satisfy: the payload is the input's tail and the index list is bounded.
