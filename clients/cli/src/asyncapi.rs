@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use accord_asyncapi::{
     Diagnostic, Document, ExternalData, LintConfig, LoadOptions, Severity, rules,
 };
-use accord_server::registry::diagnostic_dto;
+use accord_server::registry::{change_dto, diagnostic_dto};
 use accord_types::AsyncApiChange;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand, ValueEnum};
@@ -264,16 +264,7 @@ fn diff(old_path: &Path, new_path: &Path, format: Format) -> anyhow::Result<Exit
     externals.documents.extend(new_ext.documents);
     externals.schemas.extend(new_ext.schemas);
     let report = accord_asyncapi::diff(&old_doc, &new_doc, &externals);
-    let changes: Vec<AsyncApiChange> = report
-        .changes
-        .iter()
-        .map(|c| AsyncApiChange {
-            kind: c.kind.to_owned(),
-            classification: c.classification.as_str().to_owned(),
-            pointer: c.pointer.clone(),
-            message: c.message.clone(),
-        })
-        .collect();
+    let changes: Vec<AsyncApiChange> = report.changes.iter().map(change_dto).collect();
     let breaking = changes
         .iter()
         .filter(|c| c.classification == "breaking")

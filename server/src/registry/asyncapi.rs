@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use accord_asyncapi::{
-    Diagnostic, Document, ExternalData, LinkVersion, LintConfig, LoadOptions, Loaded, SchemaLink,
-    Severity, Syntax,
+    Change, Diagnostic, Document, ExternalData, LinkVersion, LintConfig, LoadOptions, Loaded,
+    SchemaLink, Severity, Syntax,
 };
 use accord_compat::CompatibilityLevel;
 use accord_types::{
@@ -433,16 +433,7 @@ impl Registry {
             tokio::task::spawn_blocking(move || accord_asyncapi::diff(&old, &new, &externals))
                 .await
                 .map_err(|e| RegistryError::Internal(e.to_string()))?;
-        Ok(report
-            .changes
-            .iter()
-            .map(|c| AsyncApiChange {
-                kind: c.kind.to_owned(),
-                classification: c.classification.as_str().to_owned(),
-                pointer: c.pointer.clone(),
-                message: c.message.clone(),
-            })
-            .collect())
+        Ok(report.changes.iter().map(change_dto).collect())
     }
 
     /// `DELETE /accord/v1/asyncapi/{name}/versions/{v}`; soft first, `permanent` after.
@@ -600,6 +591,17 @@ pub fn diagnostic_dto(d: &Diagnostic) -> AsyncApiDiagnostic {
         pointer: d.pointer.clone(),
         line: d.line,
         column: d.column,
+    }
+}
+
+/// A classified change between two document versions as the JSON Accord answers with (also the
+/// CLI's `--format json`).
+pub fn change_dto(c: &Change) -> AsyncApiChange {
+    AsyncApiChange {
+        kind: c.kind.to_owned(),
+        classification: c.classification.as_str().to_owned(),
+        pointer: c.pointer.clone(),
+        message: c.message.clone(),
     }
 }
 

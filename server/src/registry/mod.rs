@@ -25,7 +25,7 @@ mod settings;
 mod subject;
 mod tags;
 
-pub use asyncapi::{StoredDocument, diagnostic_dto};
+pub use asyncapi::{StoredDocument, change_dto, diagnostic_dto};
 pub use error::RegistryError;
 pub use read::{SubjectFilter, page as read_page};
 pub use register::{CompatCheck, RegisterOutcome, SchemaRequest};
