@@ -53,10 +53,8 @@ impl Parsed {
             Schema::parse_str_with_list(text, references.iter().map(|r| r.text.as_str()))?
         };
         let self_contained = schemata.is_empty() && !has_refs(&schema);
-        let all = std::iter::once(&schema)
-            .chain(&schemata)
-            .collect::<Vec<_>>();
-        let plan = Plan::new(&schema, ResolvedSchema::try_from(all)?.get_names());
+        let names = ResolvedSchema::new_with_schemata(dependencies_first(&schema, &schemata))?;
+        let plan = Plan::new(&schema, names.get_names());
         Ok(Parsed {
             schema,
             schemata,
@@ -68,9 +66,7 @@ impl Parsed {
 
     /// The schema and its references, where apache-avro looks named types up.
     fn all(&self) -> Vec<&Schema> {
-        std::iter::once(&self.schema)
-            .chain(&self.schemata)
-            .collect()
+        dependencies_first(&self.schema, &self.schemata)
     }
 
     /// apache-avro's name table for the schema: the empty one when it is self-contained (a clone
@@ -83,6 +79,12 @@ impl Parsed {
             ResolvedSchema::new_with_schemata(self.all())
         }
     }
+}
+
+/// The referenced schemas (dependencies before their dependents, as `referenced` returns them),
+/// then `schema`: apache-avro resolves a list in order, and a named type only from schemas before it.
+fn dependencies_first<'a>(schema: &'a Schema, schemata: &'a [Schema]) -> Vec<&'a Schema> {
+    schemata.iter().chain(std::iter::once(schema)).collect()
 }
 
 /// What a prepared serializer writes with.

@@ -299,6 +299,64 @@ async fn avro_schemas_with_named_references_encode_through_values() {
     assert_eq!(back, pair);
 }
 
+#[tokio::test]
+async fn avro_schemas_naming_types_of_referenced_subjects_encode_and_decode() {
+    // `Order` uses `acme.common.Money`, registered under the subject `money` (a Confluent
+    // schema reference): the name resolves only through the referenced schema.
+    let money = r#"{"type":"record","name":"Money","namespace":"acme.common","fields":[
+        {"name":"units","type":"long"},{"name":"currency","type":"string"}]}"#;
+    let order = r#"{"type":"record","name":"Order","namespace":"acme","fields":[
+        {"name":"id","type":"string"},{"name":"price","type":"acme.common.Money"}]}"#;
+    let reference = json!({"name": "acme.common.Money", "subject": "money", "version": 1});
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Money {
+        units: i64,
+        currency: String,
+    }
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Order {
+        id: String,
+        price: Money,
+    }
+    let money_version = Answer::json(
+        200,
+        &json!({"subject": "money", "version": 1, "id": 10, "schema": money}),
+    );
+    let mock = Mock::start(vec![
+        Answer::json(200, &json!({"id": 11})),
+        money_version.clone(),
+        Answer::json(200, &json!({"schema": order, "references": [reference]})),
+        money_version,
+    ])
+    .await;
+    let references = vec![serde_json::from_value(reference).expect("a reference")];
+    let serializer = AvroSerializer::with_references(
+        client(&mock),
+        order,
+        references,
+        &SerializerConfig::value("orders"),
+    )
+    .expect("serializer");
+    let value = Order {
+        id: "o-1".into(),
+        price: Money {
+            units: 1250,
+            currency: "EUR".into(),
+        },
+    };
+    let bytes = serializer.serialize(&value).await.expect("serialize");
+    assert_eq!(bytes[..5], [0, 0, 0, 0, 11]);
+    assert_eq!(
+        request_line(&mock, 1),
+        "GET /subjects/money/versions/1 HTTP/1.1"
+    );
+    let back = AvroDeserializer::<Order>::new(client(&mock))
+        .deserialize(&bytes)
+        .await
+        .expect("decode");
+    assert_eq!(back, value);
+}
+
 // ----- JSON -----
 
 const JSON_ORDER: &str = r#"{"title":"Order","type":"object",
