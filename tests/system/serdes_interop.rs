@@ -17,6 +17,7 @@ use accord_client::serdes::protobuf::{
 };
 use accord_client::serdes::{SerdeError, SerializerConfig};
 use accord_tests::{INTEROP_SCRIPT_TIMEOUT, run_bounded, setup_interop_client};
+use accord_types::SchemaReference;
 use prost_reflect::ReflectMessage as _;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -36,6 +37,10 @@ const AVRO_READER_SCHEMA: &str = r#"{"type":"record","name":"Order","namespace":
     {"name":"tags","type":{"type":"array","items":"string"}},
     {"name":"note","type":["null","string"],"default":null},
     {"name":"channel","type":"string","default":"web"}]}"#;
+
+/// Names `accord.serdes.Money`, defined only by the subject `serdes-money` it references.
+const AVRO_REF_SCHEMA: &str = r#"{"type":"record","name":"Invoice","namespace":"accord.serdes","fields":[
+    {"name":"id","type":"string"},{"name":"price","type":"accord.serdes.Money"}]}"#;
 
 const JSON_SCHEMA: &str = r##"{"$schema":"http://json-schema.org/draft-07/schema#","title":"Order","type":"object",
     "properties":{"id":{"type":"string"},"amount":{"type":"number"},"tags":{"type":"array","items":{"type":"string"}}},
@@ -77,6 +82,18 @@ struct AvroOrderV2 {
     tags: Vec<String>,
     note: Option<String>,
     channel: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Money {
+    units: i64,
+    currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Invoice {
+    id: String,
+    price: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -193,6 +210,26 @@ async fn decode_python_records(client: &Client, folder: &Path) {
         ("py-1", "web", want.tags)
     );
 
+    // The script registered `serdes-money` and an `Invoice` schema referencing it.
+    let invoice: Invoice = AvroDeserializer::new(client.clone())
+        .deserialize(&read(folder, "avro_ref.bin"))
+        .await
+        .expect("decode avro_ref.bin");
+    assert_eq!(
+        invoice,
+        Invoice {
+            id: "py-4".into(),
+            price: Money {
+                units: 1250,
+                currency: "EUR".into()
+            }
+        }
+    );
+    assert_eq!(
+        serde_json::to_value(&invoice).expect("json"),
+        expected["avro_ref"]
+    );
+
     let json_record = read(folder, "json.bin");
     let deserializer = JsonDeserializer::<JsonOrder>::with_validation(client.clone());
     let order = deserializer
@@ -272,6 +309,27 @@ async fn encode_rust_records(client: &Client, folder: &Path) {
     };
     write("avro.bin", avro.serialize(&order).await);
 
+    let reference = SchemaReference {
+        name: "accord.serdes.Money".into(),
+        subject: "serdes-money".into(),
+        version: 1,
+    };
+    let invoices = AvroSerializer::with_references(
+        client.clone(),
+        AVRO_REF_SCHEMA,
+        vec![reference],
+        &config("serdes-avro-ref"),
+    )
+    .expect("avro serializer with a reference");
+    let invoice = Invoice {
+        id: "rust-4".into(),
+        price: Money {
+            units: -7,
+            currency: "JPY".into(),
+        },
+    };
+    write("avro_ref.bin", invoices.serialize(&invoice).await);
+
     let json = JsonSerializer::new(client.clone(), JSON_SCHEMA, &config("serdes-json"))
         .expect("json serializer");
     let order = JsonOrder {
@@ -312,6 +370,7 @@ async fn encode_rust_records(client: &Client, folder: &Path) {
 
     let expected = json!({
         "avro": {"id": "rust-1", "amount": -3.5, "tags": [], "note": null},
+        "avro_ref": {"id": "rust-4", "price": {"units": -7, "currency": "JPY"}},
         "json": {"id": "rust-2", "amount": 1000.0, "tags": ["r", "s", "t"]},
         "protobuf": {"id": "rust-3", "quantity": 5, "tags": ["rs"], "line": {"sku": "sku-1", "count": "-2"}},
         "protobuf_line": {"sku": "rust-line", "count": "11"},

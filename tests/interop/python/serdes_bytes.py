@@ -5,8 +5,9 @@
     serdes_bytes.py consume --url http://127.0.0.1:8081 --in DIR
 
 produce serializes PY_VALUES with confluent-kafka's AvroSerializer, JSONSerializer and ProtobufSerializer
-(auto.register.schemas, the topic name strategy) and writes avro.bin, json.bin, protobuf.bin (accord.serdes.Order,
-message indexes [1]) and protobuf_line.bin (accord.serdes.Order.Line, [1, 0]), plus expected.json with the values.
+(auto.register.schemas, the topic name strategy) and writes avro.bin, avro_ref.bin (an Avro schema naming a type of
+the referenced subject serdes-money), json.bin, protobuf.bin (accord.serdes.Order, message indexes [1]) and
+protobuf_line.bin (accord.serdes.Order.Line, [1, 0]), plus expected.json with the values.
 consume reads the same file names, written by accord-client from RUST_VALUES, deserializes them with
 confluent-kafka's deserializers and compares them with RUST_VALUES and with DIR/expected.json.
 accord-client's side is tests/system/serdes_interop.rs; the schemas and values here must match the ones there.
@@ -19,6 +20,7 @@ import os
 
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
 
+from confluent_kafka.schema_registry import Schema, SchemaReference
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
@@ -27,6 +29,8 @@ import common
 from common import expect, expect_equal, framed_id, run_plan, text, value_context
 
 AVRO_TOPIC = "serdes-avro"
+AVRO_REF_TOPIC = "serdes-avro-ref"
+MONEY_SUBJECT = "serdes-money"
 JSON_TOPIC = "serdes-json"
 PROTOBUF_TOPIC = "serdes-protobuf"
 PROTOBUF_LINE_TOPIC = "serdes-protobuf-line"
@@ -41,6 +45,21 @@ AVRO_SCHEMA = {
         {"name": "tags", "type": {"type": "array", "items": "string"}},
         {"name": "note", "type": ["null", "string"], "default": None},
     ],
+}
+
+MONEY_SCHEMA = {
+    "type": "record",
+    "name": "Money",
+    "namespace": "accord.serdes",
+    "fields": [{"name": "units", "type": "long"}, {"name": "currency", "type": "string"}],
+}
+
+# Names accord.serdes.Money, which only the reference to MONEY_SUBJECT defines.
+AVRO_REF_SCHEMA = {
+    "type": "record",
+    "name": "Invoice",
+    "namespace": "accord.serdes",
+    "fields": [{"name": "id", "type": "string"}, {"name": "price", "type": "accord.serdes.Money"}],
 }
 
 JSON_SCHEMA = {
@@ -58,6 +77,7 @@ JSON_SCHEMA = {
 
 PY_VALUES = {
     "avro": {"id": "py-1", "amount": 12.5, "tags": ["a", "b"], "note": "from python"},
+    "avro_ref": {"id": "py-4", "price": {"units": 1250, "currency": "EUR"}},
     "json": {"id": "py-2", "amount": 7.25, "tags": ["x"]},
     "protobuf": {"id": "py-3", "quantity": 3, "tags": ["p", "q"], "line": {"sku": "sku-9", "count": "42"}},
     "protobuf_line": {"sku": "py-line", "count": "7"},
@@ -65,6 +85,7 @@ PY_VALUES = {
 
 RUST_VALUES = {
     "avro": {"id": "rust-1", "amount": -3.5, "tags": [], "note": None},
+    "avro_ref": {"id": "rust-4", "price": {"units": -7, "currency": "JPY"}},
     "json": {"id": "rust-2", "amount": 1e3, "tags": ["r", "s", "t"]},
     "protobuf": {"id": "rust-3", "quantity": 5, "tags": ["rs"], "line": {"sku": "sku-1", "count": "-2"}},
     "protobuf_line": {"sku": "rust-line", "count": "11"},
@@ -146,6 +167,14 @@ class Checks(common.Checks):
         serializer = AvroSerializer(self.new_client(), text(AVRO_SCHEMA), conf={"auto.register.schemas": True})
         return self.write("avro.bin", serializer(PY_VALUES["avro"], value_context(AVRO_TOPIC)))
 
+    def produce_avro_ref(self):
+        client = self.new_client()
+        client.register_schema(MONEY_SUBJECT, Schema(text(MONEY_SCHEMA), "AVRO"))
+        references = [SchemaReference("accord.serdes.Money", MONEY_SUBJECT, 1)]
+        schema = Schema(text(AVRO_REF_SCHEMA), "AVRO", references)
+        serializer = AvroSerializer(client, schema, conf={"auto.register.schemas": True})
+        return self.write("avro_ref.bin", serializer(PY_VALUES["avro_ref"], value_context(AVRO_REF_TOPIC)))
+
     def produce_json(self):
         serializer = JSONSerializer(text(JSON_SCHEMA), self.new_client(), conf={"auto.register.schemas": True})
         return self.write("json.bin", serializer(PY_VALUES["json"], value_context(JSON_TOPIC)))
@@ -166,6 +195,12 @@ class Checks(common.Checks):
         data = self.read("avro.bin")
         value = AvroDeserializer(self.new_client())(data, value_context(AVRO_TOPIC))
         expect_equal(value, self.expected("avro"), "Avro record written by accord-client")
+        return "id %d" % framed_id(data)
+
+    def consume_avro_ref(self):
+        data = self.read("avro_ref.bin")
+        value = AvroDeserializer(self.new_client())(data, value_context(AVRO_REF_TOPIC))
+        expect_equal(value, self.expected("avro_ref"), "Avro record with a schema reference written by accord-client")
         return "id %d" % framed_id(data)
 
     def consume_json(self):
@@ -200,6 +235,7 @@ def main():
         checks = Checks(args.url, args.out)
         plan = [
             ("AvroSerializer -> avro.bin", checks.produce_avro),
+            ("AvroSerializer (a schema reference) -> avro_ref.bin", checks.produce_avro_ref),
             ("JSONSerializer -> json.bin", checks.produce_json),
             ("ProtobufSerializer (Order, [1]) -> protobuf.bin", lambda: checks.produce_protobuf("protobuf")),
             ("ProtobufSerializer (Order.Line, [1, 0]) -> protobuf_line.bin", lambda: checks.produce_protobuf("protobuf_line")),
@@ -210,6 +246,7 @@ def main():
         checks = Checks(args.url, args.input)
         plan = [
             ("avro.bin -> AvroDeserializer", checks.consume_avro),
+            ("avro_ref.bin -> AvroDeserializer (a schema reference)", checks.consume_avro_ref),
             ("json.bin -> JSONDeserializer", checks.consume_json),
             ("protobuf.bin -> ProtobufDeserializer (Order)", lambda: checks.consume_protobuf("protobuf", b"\x02\x02")),
             (
