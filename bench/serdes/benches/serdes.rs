@@ -10,9 +10,10 @@
 //! the same way. The `accord` rows use accord-client's synchronous hot path (`serialize_into`
 //! after `prepare`, `deserialize_known` after the first sight of an id). The `raw` rows are the
 //! best a program that knows its one schema can do with the same libraries: apache-avro's datum
-//! writer and reader built once for the same writer schema, the same serde path (`Value` and
-//! `from_value` on decode, as accord-client and the converter use), and the same reused output
-//! buffer as the `accord` rows; what they leave out is the frame and the registry. The fixture
+//! writer and reader built once for the same writer schema, and the same reused output buffer as
+//! the `accord` rows; what they leave out is the frame and the registry. Avro decoding has two raw
+//! rows: apache-avro's usual `Value` and `from_value` (the converter's route too), and its direct
+//! `read_deser`, which needs Rust structs named like their Avro records. The fixture
 //! warms every cache (accord-client's and the converter's) before anything is timed. The converter
 //! decodes Avro to an `apache_avro::Value` and Protobuf to the payload bytes; its rows then finish
 //! the job (`from_value`, `Message::decode`) so that every row ends with the same typed value.
@@ -341,6 +342,20 @@ mod avro_decode {
             let mut payload = &black_box(&fixture.avro_record)[PREFIX..];
             let value = reader.read_value(&mut payload).expect("decode");
             apache_avro::from_value::<Order>(&value).expect("typed")
+        });
+    }
+
+    /// apache-avro's direct deserializer (no `Value`), which needs each Rust struct named like its
+    /// Avro record and cannot feed self-describing targets: the fastest apache-avro offers here.
+    #[divan::bench]
+    fn raw_direct(bencher: Bencher) {
+        let fixture = fixture();
+        let reader = GenericDatumReader::builder(&fixture.avro_schema)
+            .build()
+            .expect("a reader");
+        bencher.bench_local(|| {
+            let mut payload = &black_box(&fixture.avro_record)[PREFIX..];
+            reader.read_deser::<Order>(&mut payload).expect("decode")
         });
     }
 

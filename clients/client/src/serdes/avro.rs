@@ -3,12 +3,14 @@
 //! The serializer encodes straight from `T: Serialize` into the caller's buffer when the writer
 //! schema is self-contained and names no type twice; a schema with named-type references (inside
 //! itself or to referenced subjects) goes through `apache_avro::Value` instead, which allocates.
-//! The deserializer first walks every payload against its writer schema (`avro_bounds`), then
-//! decodes an Avro value with the writer schema, resolves it to the reader schema when one is set
-//! (added fields take their defaults, removed ones are skipped, promotions apply), and
-//! deserializes `T` from it. A self-contained schema needs no name table, so none is
-//! built per record; one with references has its table rebuilt per record, as apache-avro's own
-//! one-shot decoding does.
+//! The deserializer reads a payload straight into `T` by its writer schema (`avro_de`, bounded by
+//! `avro_bounds`) when no reader schema is set and the writer schema has no logical type that
+//! apache-avro converts (decimal, uuid, duration). Otherwise it first walks the payload against
+//! its writer schema (`avro_bounds`), then decodes an Avro value with the writer schema, resolves
+//! it to the reader schema when one is set (added fields take their defaults, removed ones are
+//! skipped, promotions apply), and deserializes `T` from it. A self-contained schema needs no name
+//! table, so none is built per record; one with references has its table rebuilt per record, as
+//! apache-avro's own one-shot decoding does.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -25,6 +27,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::avro_bounds::Plan;
+use super::avro_de;
 use super::error::show;
 use super::resolve::{Referenced, fetch, referenced, resolve};
 use super::shared::{Frame, Loaded, prepared, to_vec};
@@ -304,14 +307,19 @@ impl<T: DeserializeOwned> AvroDeserializer<T> {
             .map_err(|err| SerdeError::decode(framed.schema, err))
     }
 
-    /// Checks `payload` against the writer schema's bounds, then decodes it (the failure is boxed
-    /// only when there is one, so that the value moves through one `Result`).
+    /// Decodes `payload` (the failure is boxed only when there is one, so that the value moves
+    /// through one `Result`).
     ///
-    /// Through an Avro `Value` even without a reader schema: apache-avro's direct deserializer
-    /// (`read_deser`) wants each Rust struct named like its Avro record and cannot feed
-    /// self-describing targets such as `serde_json::Value`, so it would refuse types that
-    /// `from_value` reads.
+    /// Without a reader schema, and when the writer schema has no logical type that apache-avro
+    /// converts (decimal, uuid, duration), straight from the bytes into `T` (`avro_de`), with the
+    /// result `from_value` would give. Otherwise the payload is checked against the writer
+    /// schema's bounds, decoded into an Avro `Value`, resolved, and deserialized with `from_value`.
+    /// (apache-avro's own direct deserializer, `read_deser`, wants each Rust struct named like its
+    /// Avro record and cannot feed self-describing targets such as `serde_json::Value`.)
     fn decode_payload(&self, writer: &Parsed, payload: &[u8]) -> Result<T, BoxError> {
+        if self.reader.is_none() && writer.plan.direct() {
+            return Ok(avro_de::from_datum(&writer.plan, payload)?);
+        }
         writer.plan.check(payload)?;
         let value = self.read_value(writer, payload)?;
         Ok(apache_avro::from_value(&value)?)

@@ -1,18 +1,19 @@
-//! A bounds check of an Avro binary datum against its writer schema, run before apache-avro decodes it.
+//! A writer schema compiled for reading Avro binary, and the bounds every read obeys.
 //!
 //! apache-avro 0.22 reserves room for a whole array or map block as soon as it reads the block's
 //! count, and a whole string or bytes value as soon as it reads its length, bounded only by its
 //! process-wide allocation limit (512 MiB unless the application changes it): a few hostile bytes
 //! still make it ask for hundreds of megabytes, and fill them for a block of nulls. It also recurses
 //! once per level of a recursive type, with no limit, so a long enough payload can overflow the
-//! stack and abort the process. This walk reads the datum without allocating and refuses a block
+//! stack and abort the process. Every read here goes through a [`Cursor`], which refuses a block
 //! count larger than the bytes left (when items take at least one byte), more than
 //! [`MAX_EMPTY_ITEMS`] zero-byte items, a length past the end, or nesting deeper than [`MAX_DEPTH`].
-//! What it lets through, apache-avro decodes with memory proportional to the payload's size plus at
-//! most [`MAX_EMPTY_ITEMS`] empty values.
 //!
-//! It runs on every record, so the schema is compiled once into a [`Plan`]: records flattened into
-//! their fields' steps, named types into a table, and each array's smallest item size computed ahead.
+//! A [`Plan`] is the schema compiled once: a tree of [`Node`]s whose named types sit in a table,
+//! each array's smallest item size computed ahead. [`Plan::check`] walks a datum without
+//! allocating, before apache-avro decodes it (what the walk lets through, apache-avro decodes with
+//! memory proportional to the payload's size plus at most [`MAX_EMPTY_ITEMS`] empty values);
+//! `avro_de` reads the same tree straight into serde types.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -21,74 +22,157 @@ use apache_avro::Schema;
 use apache_avro::schema::{InnerDecimalSchema, Name, NamesRef, UuidSchema};
 
 /// Nesting limit of a datum (unions, arrays, maps and named types inside each other).
-const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 /// Items that take no bytes (nulls, empty records) a datum may hold in all.
 const MAX_EMPTY_ITEMS: usize = 1 << 16;
 
-/// A writer schema compiled for the walk.
+/// A writer schema compiled for reading.
 #[derive(Debug)]
 pub(crate) struct Plan {
-    root: Box<[Step]>,
-    /// The steps of each named type, which [`Step::Named`] points into.
-    named: Box<[Box<[Step]>]>,
+    root: Node,
+    /// The named types, which [`Node::Named`] points into.
+    named: Box<[Node]>,
+    /// Whether every type in the schema reads into serde exactly as apache-avro's `Value` of it
+    /// would: false when a logical type over bytes, string or fixed (decimal, big-decimal, uuid,
+    /// duration) appears, which apache-avro converts on the way.
+    direct: bool,
 }
 
-/// One value of the datum, or a record's fields in a row (a record itself has no step).
+/// One type of the schema, as the datum holds it.
 #[derive(Debug)]
-enum Step {
-    /// A fixed number of bytes: boolean, float, double, fixed and the logical types over it.
-    Skip(usize),
-    /// A zig-zag varint: int, long, enum and the logical types over them.
-    Varint,
-    /// A length, then that many bytes: bytes, string and the logical types over them.
+pub(crate) enum Node {
+    Null,
+    Boolean,
+    /// Also date and time-millis.
+    Int,
+    /// Also the time, timestamp and local-timestamp types over long.
+    Long,
+    Float,
+    Double,
+    /// Also the logical types over bytes (which make the plan not [`direct`](Plan::direct)).
     Bytes,
-    /// A variant index, then that variant.
-    Union(Box<[Box<[Step]>]>),
-    /// Blocks of items (map items start with their string key), and the fewest bytes an item takes.
-    Blocks {
-        items: Box<[Step]>,
-        map: bool,
+    /// Also uuid over string (which makes the plan not direct).
+    String,
+    /// Also the logical types over fixed (which make the plan not direct).
+    Fixed(usize),
+    Enum(Box<[String]>),
+    Record(Box<[Field]>),
+    /// The fewest bytes an item takes.
+    Array {
+        items: Box<Node>,
         min_item: usize,
     },
+    Map(Box<Node>),
+    Union(Box<[Node]>),
     /// A named type, by its index in [`Plan::named`].
     Named(usize),
     /// A reference to a type the schema does not define: no datum passes.
     Unknown,
 }
 
+/// A record field.
+#[derive(Debug)]
+pub(crate) struct Field {
+    pub(crate) name: String,
+    pub(crate) node: Node,
+}
+
 impl Plan {
     /// Compiles `schema`; `names` holds every named type of it and of its references.
     pub(crate) fn new(schema: &Schema, names: &NamesRef<'_>) -> Plan {
-        let compiler = Compiler {
+        let mut compiler = Compiler {
             names,
             index: names
                 .keys()
                 .enumerate()
                 .map(|(i, name)| (name, i))
                 .collect(),
+            direct: true,
         };
+        let root = compiler.compile(schema);
+        // In the map's order, which `index` numbered.
+        let named = names
+            .values()
+            .map(|named| compiler.compile(named))
+            .collect();
         Plan {
-            root: compiler.compile(schema),
-            // In the map's order, which `index` numbered.
-            named: names
-                .values()
-                .map(|named| compiler.compile(named))
-                .collect(),
+            root,
+            named,
+            direct: compiler.direct,
         }
+    }
+
+    /// Whether `avro_de` reads datums of this schema exactly as apache-avro's `Value` would.
+    pub(crate) fn direct(&self) -> bool {
+        self.direct
+    }
+
+    pub(crate) fn root(&self) -> &Node {
+        &self.root
     }
 
     /// Checks `bytes` as a datum of the compiled schema.
     pub(crate) fn check(&self, bytes: &[u8]) -> Result<(), Refusal> {
-        let mut walk = Walk {
-            plan: self,
-            bytes,
-            pos: 0,
-            empty_items: 0,
-            refusal: None,
-        };
-        match walk.steps(&self.root, 0) {
-            Ok(()) => Ok(()),
-            Err(Stop) => Err(walk.refusal.unwrap_or(Refusal::Unknown)),
+        let mut cursor = Cursor::new(bytes);
+        self.walk(&mut cursor, &self.root, 0)
+            .map_err(|Stop| cursor.refusal())
+    }
+
+    /// `node`, or the named type it points to one level deeper (a record may hold itself).
+    #[inline]
+    pub(crate) fn enter<'p>(
+        &'p self,
+        cursor: &mut Cursor<'_>,
+        node: &'p Node,
+        depth: usize,
+    ) -> Result<(&'p Node, usize), Stop> {
+        match node {
+            Node::Named(index) => {
+                let depth = cursor.deeper(depth)?;
+                Ok((self.named.get(*index).unwrap_or(&Node::Unknown), depth))
+            }
+            _ => Ok((node, depth)),
+        }
+    }
+
+    fn walk(&self, cursor: &mut Cursor<'_>, node: &Node, depth: usize) -> Result<(), Stop> {
+        let (node, depth) = self.enter(cursor, node, depth)?;
+        match node {
+            Node::Null => Ok(()),
+            Node::Boolean => cursor.take(1).map(drop),
+            Node::Float => cursor.take(4).map(drop),
+            Node::Double => cursor.take(8).map(drop),
+            Node::Fixed(n) => cursor.take(*n).map(drop),
+            Node::Int | Node::Long | Node::Enum(_) => cursor.long().map(drop),
+            Node::Bytes | Node::String => cursor.length_prefixed().map(drop),
+            Node::Record(fields) => fields
+                .iter()
+                .try_for_each(|field| self.walk(cursor, &field.node, depth)),
+            Node::Union(variants) => {
+                let (_, variant) = cursor.variant(variants)?;
+                let depth = cursor.deeper(depth)?;
+                self.walk(cursor, variant, depth)
+            }
+            Node::Array { items, min_item } => {
+                let depth = cursor.deeper(depth)?;
+                while let count @ 1.. = cursor.block(*min_item)? {
+                    for _ in 0..count {
+                        self.walk(cursor, items, depth)?;
+                    }
+                }
+                Ok(())
+            }
+            Node::Map(values) => {
+                let depth = cursor.deeper(depth)?;
+                while let count @ 1.. = cursor.block(1)? {
+                    for _ in 0..count {
+                        cursor.length_prefixed()?;
+                        self.walk(cursor, values, depth)?;
+                    }
+                }
+                Ok(())
+            }
+            Node::Named(_) | Node::Unknown => Err(cursor.refuse(Refusal::Unknown)),
         }
     }
 }
@@ -96,75 +180,74 @@ impl Plan {
 struct Compiler<'a> {
     names: &'a NamesRef<'a>,
     index: HashMap<&'a Name, usize>,
+    direct: bool,
 }
 
 impl Compiler<'_> {
-    fn compile(&self, schema: &Schema) -> Box<[Step]> {
-        let mut steps = Vec::new();
-        self.push(schema, &mut steps);
-        steps.into_boxed_slice()
-    }
-
-    fn push(&self, schema: &Schema, steps: &mut Vec<Step>) {
-        let step = match schema {
-            Schema::Null => return,
-            Schema::Record(record) => {
-                for field in &record.fields {
-                    self.push(&field.schema, steps);
-                }
-                return;
-            }
-            Schema::Boolean => Step::Skip(1),
-            Schema::Float => Step::Skip(4),
-            Schema::Double => Step::Skip(8),
-            Schema::Fixed(fixed)
-            | Schema::Uuid(UuidSchema::Fixed(fixed))
-            | Schema::Duration(fixed)
-            | Schema::Decimal(apache_avro::schema::DecimalSchema {
-                inner: InnerDecimalSchema::Fixed(fixed),
-                ..
-            }) => Step::Skip(fixed.size),
-            Schema::Int
-            | Schema::Long
-            | Schema::Enum(_)
-            | Schema::Date
-            | Schema::TimeMillis
+    fn compile(&mut self, schema: &Schema) -> Node {
+        match schema {
+            Schema::Null => Node::Null,
+            Schema::Boolean => Node::Boolean,
+            Schema::Int | Schema::Date | Schema::TimeMillis => Node::Int,
+            Schema::Long
             | Schema::TimeMicros
             | Schema::TimestampMillis
             | Schema::TimestampMicros
             | Schema::TimestampNanos
             | Schema::LocalTimestampMillis
             | Schema::LocalTimestampMicros
-            | Schema::LocalTimestampNanos => Step::Varint,
-            Schema::Bytes
-            | Schema::String
-            | Schema::Uuid(UuidSchema::Bytes | UuidSchema::String)
-            | Schema::BigDecimal
-            | Schema::Decimal(_) => Step::Bytes,
-            Schema::Union(union) => Step::Union(
+            | Schema::LocalTimestampNanos => Node::Long,
+            Schema::Float => Node::Float,
+            Schema::Double => Node::Double,
+            Schema::Bytes => Node::Bytes,
+            Schema::String => Node::String,
+            Schema::Fixed(fixed) => Node::Fixed(fixed.size),
+            Schema::Enum(schema) => Node::Enum(schema.symbols.clone().into_boxed_slice()),
+            Schema::Record(record) => Node::Record(
+                record
+                    .fields
+                    .iter()
+                    .map(|field| Field {
+                        name: field.name.clone(),
+                        node: self.compile(&field.schema),
+                    })
+                    .collect(),
+            ),
+            Schema::Array(array) => Node::Array {
+                items: Box::new(self.compile(&array.items)),
+                min_item: min_size(&array.items, self.names, 0),
+            },
+            Schema::Map(map) => Node::Map(Box::new(self.compile(&map.types))),
+            Schema::Union(union) => Node::Union(
                 union
                     .variants()
                     .iter()
                     .map(|variant| self.compile(variant))
                     .collect(),
             ),
-            Schema::Array(array) => Step::Blocks {
-                items: self.compile(&array.items),
-                map: false,
-                min_item: min_size(&array.items, self.names, 0),
-            },
-            // A map item takes at least its key's length byte.
-            Schema::Map(map) => Step::Blocks {
-                items: self.compile(&map.types),
-                map: true,
-                min_item: 1,
-            },
             Schema::Ref { name } => match self.index.get(name) {
-                Some(&index) => Step::Named(index),
-                None => Step::Unknown,
+                Some(&index) => Node::Named(index),
+                None => Node::Unknown,
             },
-        };
-        steps.push(step);
+            // apache-avro converts these logical types as it reads them; only the walk takes them.
+            Schema::Uuid(UuidSchema::Fixed(fixed))
+            | Schema::Duration(fixed)
+            | Schema::Decimal(apache_avro::schema::DecimalSchema {
+                inner: InnerDecimalSchema::Fixed(fixed),
+                ..
+            }) => {
+                self.direct = false;
+                Node::Fixed(fixed.size)
+            }
+            Schema::Uuid(UuidSchema::String) => {
+                self.direct = false;
+                Node::String
+            }
+            Schema::Uuid(UuidSchema::Bytes) | Schema::BigDecimal | Schema::Decimal(_) => {
+                self.direct = false;
+                Node::Bytes
+            }
+        }
     }
 }
 
@@ -219,6 +302,14 @@ pub(crate) enum Refusal {
     Depth,
     /// The schema refers to a type it does not define.
     Unknown,
+    /// A boolean byte other than 0 or 1 (only reading checks it).
+    Boolean { byte: u8, at: usize },
+    /// An int or enum index outside 32 bits (only reading checks it).
+    Int(i64),
+    /// An enum index past the symbols (only reading checks it).
+    EnumIndex(i64),
+    /// A string or map key that is not UTF-8 (only reading checks it).
+    Utf8 { at: usize },
 }
 
 impl fmt::Display for Refusal {
@@ -239,25 +330,46 @@ impl fmt::Display for Refusal {
             Refusal::EmptyItems => write!(f, "more than {MAX_EMPTY_ITEMS} empty items"),
             Refusal::Depth => write!(f, "nesting deeper than {MAX_DEPTH}"),
             Refusal::Unknown => f.write_str("the schema refers to a type it does not define"),
+            Refusal::Boolean { byte, at } => {
+                write!(f, "boolean byte {byte:#04x} at offset {at}")
+            }
+            Refusal::Int(value) => write!(f, "int {value} out of 32-bit range"),
+            Refusal::EnumIndex(index) => write!(f, "enum index {index} out of range"),
+            Refusal::Utf8 { at } => write!(f, "string at offset {at} is not UTF-8"),
         }
     }
 }
 
 impl std::error::Error for Refusal {}
 
-/// The walk stopped; why is in [`Walk::refusal`]. Kept empty so that results fit in registers.
-struct Stop;
+/// A read stopped; why is in the cursor. Kept empty so that results fit in registers.
+pub(crate) struct Stop;
 
-struct Walk<'a> {
-    plan: &'a Plan,
-    bytes: &'a [u8],
+/// A position in a datum, and the budgets every read through it draws on.
+pub(crate) struct Cursor<'de> {
+    bytes: &'de [u8],
     pos: usize,
     empty_items: usize,
     refusal: Option<Refusal>,
 }
 
-impl Walk<'_> {
-    fn refuse(&mut self, refusal: Refusal) -> Stop {
+impl<'de> Cursor<'de> {
+    pub(crate) fn new(bytes: &'de [u8]) -> Cursor<'de> {
+        Cursor {
+            bytes,
+            pos: 0,
+            empty_items: 0,
+            refusal: None,
+        }
+    }
+
+    /// Why the last read stopped.
+    pub(crate) fn refusal(&mut self) -> Refusal {
+        self.refusal.take().unwrap_or(Refusal::Unknown)
+    }
+
+    #[cold]
+    pub(crate) fn refuse(&mut self, refusal: Refusal) -> Stop {
         self.refusal = Some(refusal);
         Stop
     }
@@ -266,24 +378,35 @@ impl Walk<'_> {
         self.bytes.len().saturating_sub(self.pos)
     }
 
+    /// The next `n` bytes.
     #[inline]
-    fn skip(&mut self, n: usize) -> Result<(), Stop> {
-        let left = self.remaining();
-        if n > left {
-            let at = self.pos;
-            return Err(self.refuse(Refusal::Truncated {
-                needed: n,
-                at,
-                left,
-            }));
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'de [u8], Stop> {
+        match self.bytes.get(self.pos..).and_then(|rest| rest.get(..n)) {
+            Some(taken) => {
+                self.pos += n;
+                Ok(taken)
+            }
+            None => {
+                let (at, left) = (self.pos, self.remaining());
+                Err(self.refuse(Refusal::Truncated {
+                    needed: n,
+                    at,
+                    left,
+                }))
+            }
         }
-        self.pos += n;
-        Ok(())
+    }
+
+    /// The next `N` bytes, as an array.
+    #[inline]
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], Stop> {
+        let taken = self.take(N)?;
+        Ok(taken.try_into().unwrap_or([0; N]))
     }
 
     /// A zig-zag varint of at most 10 bytes.
     #[inline]
-    fn long(&mut self) -> Result<i64, Stop> {
+    pub(crate) fn long(&mut self) -> Result<i64, Stop> {
         let mut raw: u64 = 0;
         for i in 0..10 {
             let Some(&byte) = self.bytes.get(self.pos) else {
@@ -299,105 +422,87 @@ impl Walk<'_> {
         Err(self.refuse(Refusal::Varint { at }))
     }
 
+    /// A varint that must fit 32 bits.
+    #[inline]
+    pub(crate) fn int(&mut self) -> Result<i32, Stop> {
+        let value = self.long()?;
+        i32::try_from(value).map_err(|_| self.refuse(Refusal::Int(value)))
+    }
+
     /// A length, then that many bytes.
     #[inline]
-    fn length_prefixed(&mut self) -> Result<(), Stop> {
+    pub(crate) fn length_prefixed(&mut self) -> Result<&'de [u8], Stop> {
         let len = self.long()?;
         let len = usize::try_from(len).map_err(|_| self.refuse(Refusal::NegativeLength(len)))?;
-        self.skip(len)
+        self.take(len)
     }
 
-    fn steps(&mut self, steps: &[Step], depth: usize) -> Result<(), Stop> {
-        for step in steps {
-            match step {
-                Step::Skip(n) => self.skip(*n)?,
-                Step::Varint => {
-                    self.long()?;
-                }
-                Step::Bytes => self.length_prefixed()?,
-                Step::Union(variants) => {
-                    let index = self.long()?;
-                    let variant = usize::try_from(index)
-                        .ok()
-                        .and_then(|i| variants.get(i))
-                        .ok_or_else(|| self.refuse(Refusal::UnionIndex(index)))?;
-                    self.nested(variant, depth)?;
-                }
-                Step::Blocks {
-                    items,
-                    map,
-                    min_item,
-                } => self.blocks(items, *map, *min_item, depth)?,
-                Step::Named(index) => {
-                    let plan = self.plan;
-                    let named = plan.named.get(*index).ok_or(Stop)?;
-                    self.nested(named, depth)?;
-                }
-                Step::Unknown => return Err(self.refuse(Refusal::Unknown)),
-            }
-        }
-        Ok(())
-    }
-
-    /// Steps one level down; a single leaf (the usual array item or non-null variant) is walked
-    /// here, as it cannot nest any further.
+    /// A length-prefixed UTF-8 string.
     #[inline]
-    fn nested(&mut self, steps: &[Step], depth: usize) -> Result<(), Stop> {
-        match steps {
-            [] => Ok(()),
-            [Step::Bytes] => self.length_prefixed(),
-            [Step::Varint] => self.long().map(drop),
-            [Step::Skip(n)] => self.skip(*n),
-            _ if depth >= MAX_DEPTH => Err(self.refuse(Refusal::Depth)),
-            _ => self.steps(steps, depth + 1),
-        }
+    pub(crate) fn string(&mut self) -> Result<&'de str, Stop> {
+        let at = self.pos;
+        let bytes = self.length_prefixed()?;
+        std::str::from_utf8(bytes).map_err(|_| self.refuse(Refusal::Utf8 { at }))
     }
 
-    /// Array or map blocks: a count (negative: followed by the block's byte size), items, until a zero count.
-    fn blocks(
-        &mut self,
-        items: &[Step],
-        map: bool,
-        min_item: usize,
-        depth: usize,
-    ) -> Result<(), Stop> {
-        loop {
-            let count = self.long()?;
-            if count == 0 {
-                return Ok(());
-            }
-            if count < 0 {
-                self.long()?;
-            }
-            let at = self.pos;
-            let left = self.remaining();
-            let count = count.unsigned_abs();
-            match left.checked_div(min_item) {
-                // Items of zero bytes: bounded by the budget for the whole datum.
-                None => {
-                    let total = usize::try_from(count)
-                        .ok()
-                        .and_then(|count| self.empty_items.checked_add(count))
-                        .filter(|&total| total <= MAX_EMPTY_ITEMS);
-                    self.empty_items = total.ok_or_else(|| self.refuse(Refusal::EmptyItems))?;
-                }
-                Some(most) if count > u64::try_from(most).unwrap_or(u64::MAX) => {
-                    return Err(self.refuse(Refusal::Block { count, at, left }));
-                }
-                Some(_) => {}
-            }
-            for _ in 0..count {
-                if map {
-                    self.length_prefixed()?;
-                }
-                self.nested(items, depth)?;
-            }
+    /// A union index, and the variant it names.
+    #[inline]
+    pub(crate) fn variant<'p>(&mut self, variants: &'p [Node]) -> Result<(usize, &'p Node), Stop> {
+        let index = self.long()?;
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| Some((i, variants.get(i)?)))
+            .ok_or_else(|| self.refuse(Refusal::UnionIndex(index)))
+    }
+
+    /// The offset of the next byte.
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// One level deeper than `depth`, unless that is too deep.
+    #[inline]
+    pub(crate) fn deeper(&mut self, depth: usize) -> Result<usize, Stop> {
+        if depth >= MAX_DEPTH {
+            return Err(self.refuse(Refusal::Depth));
         }
+        Ok(depth + 1)
+    }
+
+    /// The item count of the next array or map block, 0 at the end (a negative count is followed
+    /// by the block's byte size, which is read and ignored); refused when the items, of at least
+    /// `min_item` bytes each, cannot fit in the bytes left or exhaust the empty-item budget.
+    #[inline]
+    pub(crate) fn block(&mut self, min_item: usize) -> Result<u64, Stop> {
+        let count = self.long()?;
+        if count == 0 {
+            return Ok(0);
+        }
+        if count < 0 {
+            self.long()?;
+        }
+        let (at, left) = (self.pos, self.remaining());
+        let count = count.unsigned_abs();
+        match left.checked_div(min_item) {
+            // Items of zero bytes: bounded by the budget for the whole datum.
+            None => {
+                let total = usize::try_from(count)
+                    .ok()
+                    .and_then(|count| self.empty_items.checked_add(count))
+                    .filter(|&total| total <= MAX_EMPTY_ITEMS);
+                self.empty_items = total.ok_or_else(|| self.refuse(Refusal::EmptyItems))?;
+            }
+            Some(most) if count > u64::try_from(most).unwrap_or(u64::MAX) => {
+                return Err(self.refuse(Refusal::Block { count, at, left }));
+            }
+            Some(_) => {}
+        }
+        Ok(count)
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! The walk must never refuse a datum apache-avro writes, and must refuse every datum cut
     //! short: checked on datums that apache-avro encodes from generated values of schemas that use
     //! every kind of type, including named types defined in another (referenced) schema.
@@ -410,17 +515,17 @@ mod tests {
     use super::*;
 
     /// A small deterministic generator (xorshift), so every run checks the same datums.
-    struct Rng(u64);
+    pub(crate) struct Rng(pub(crate) u64);
 
     impl Rng {
-        fn next(&mut self) -> u64 {
+        pub(crate) fn next(&mut self) -> u64 {
             self.0 ^= self.0 << 13;
             self.0 ^= self.0 >> 7;
             self.0 ^= self.0 << 17;
             self.0
         }
 
-        fn below(&mut self, n: u64) -> u64 {
+        pub(crate) fn below(&mut self, n: u64) -> u64 {
             self.next() % n
         }
 
@@ -430,7 +535,12 @@ mod tests {
     }
 
     /// A value of `schema`; recursion stops choosing non-null variants past a few levels.
-    fn sample(schema: &Schema, names: &NamesRef<'_>, rng: &mut Rng, depth: usize) -> Value {
+    pub(crate) fn sample(
+        schema: &Schema,
+        names: &NamesRef<'_>,
+        rng: &mut Rng,
+        depth: usize,
+    ) -> Value {
         let len = |rng: &mut Rng| rng.below(if depth > 3 { 1 } else { 4 }) as usize;
         match schema {
             Schema::Null => Value::Null,

@@ -46,6 +46,8 @@ mod strategy;
 pub mod avro;
 #[cfg(feature = "avro")]
 mod avro_bounds;
+#[cfg(feature = "avro")]
+mod avro_de;
 #[cfg(feature = "json")]
 pub mod json;
 #[cfg(feature = "protobuf")]
