@@ -22,7 +22,7 @@ use apache_avro::Schema;
 use apache_avro::schema::{InnerDecimalSchema, Name, NamesRef, UuidSchema};
 
 /// Nesting limit of a datum (unions, arrays, maps and named types inside each other).
-pub(crate) const MAX_DEPTH: usize = 128;
+const MAX_DEPTH: usize = 128;
 /// Items that take no bytes (nulls, empty records) a datum may hold in all.
 const MAX_EMPTY_ITEMS: usize = 1 << 16;
 
@@ -32,9 +32,8 @@ pub(crate) struct Plan {
     root: Node,
     /// The named types, which [`Node::Named`] points into.
     named: Box<[Node]>,
-    /// Whether every type in the schema reads into serde exactly as apache-avro's `Value` of it
-    /// would: false when a logical type over bytes, string or fixed (decimal, big-decimal, uuid,
-    /// duration) appears, which apache-avro converts on the way.
+    /// Whether `avro_de` reads every type in the schema: false when a big-decimal appears, whose
+    /// conversion (apache-avro's own text form of the number) it does not copy.
     direct: bool,
 }
 
@@ -49,12 +48,16 @@ pub(crate) enum Node {
     Long,
     Float,
     Double,
-    /// Also the logical types over bytes (which make the plan not [`direct`](Plan::direct)).
+    /// Also big-decimal (which makes the plan not [`direct`](Plan::direct)).
     Bytes,
-    /// Also uuid over string (which makes the plan not direct).
     String,
-    /// Also the logical types over fixed (which make the plan not direct).
     Fixed(usize),
+    /// A decimal over fixed (its size) or bytes (`None`): two's-complement big-endian bytes.
+    Decimal(Option<usize>),
+    /// A uuid over a string, bytes or fixed.
+    Uuid(UuidForm),
+    /// A duration over a fixed of this size (apache-avro reads only 12).
+    Duration(usize),
     Enum(Box<[String]>),
     Record(Box<[Field]>),
     /// The fewest bytes an item takes.
@@ -68,6 +71,17 @@ pub(crate) enum Node {
     Named(usize),
     /// A reference to a type the schema does not define: no datum passes.
     Unknown,
+}
+
+/// What a uuid is written as.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum UuidForm {
+    /// Its text.
+    String,
+    /// Length-prefixed bytes.
+    Bytes,
+    /// A fixed of this size (apache-avro reads only 16).
+    Fixed(usize),
 }
 
 /// A record field.
@@ -142,9 +156,15 @@ impl Plan {
             Node::Boolean => cursor.take(1).map(drop),
             Node::Float => cursor.take(4).map(drop),
             Node::Double => cursor.take(8).map(drop),
-            Node::Fixed(n) => cursor.take(*n).map(drop),
+            Node::Fixed(n)
+            | Node::Decimal(Some(n))
+            | Node::Duration(n)
+            | Node::Uuid(UuidForm::Fixed(n)) => cursor.take(*n).map(drop),
             Node::Int | Node::Long | Node::Enum(_) => cursor.long().map(drop),
-            Node::Bytes | Node::String => cursor.length_prefixed().map(drop),
+            Node::Bytes
+            | Node::String
+            | Node::Decimal(None)
+            | Node::Uuid(UuidForm::String | UuidForm::Bytes) => cursor.length_prefixed().map(drop),
             Node::Record(fields) => fields
                 .iter()
                 .try_for_each(|field| self.walk(cursor, &field.node, depth)),
@@ -229,21 +249,16 @@ impl Compiler<'_> {
                 Some(&index) => Node::Named(index),
                 None => Node::Unknown,
             },
-            // apache-avro converts these logical types as it reads them; only the walk takes them.
-            Schema::Uuid(UuidSchema::Fixed(fixed))
-            | Schema::Duration(fixed)
-            | Schema::Decimal(apache_avro::schema::DecimalSchema {
-                inner: InnerDecimalSchema::Fixed(fixed),
-                ..
-            }) => {
-                self.direct = false;
-                Node::Fixed(fixed.size)
-            }
-            Schema::Uuid(UuidSchema::String) => {
-                self.direct = false;
-                Node::String
-            }
-            Schema::Uuid(UuidSchema::Bytes) | Schema::BigDecimal | Schema::Decimal(_) => {
+            Schema::Decimal(decimal) => Node::Decimal(match &decimal.inner {
+                InnerDecimalSchema::Fixed(fixed) => Some(fixed.size),
+                InnerDecimalSchema::Bytes => None,
+            }),
+            Schema::Uuid(UuidSchema::String) => Node::Uuid(UuidForm::String),
+            Schema::Uuid(UuidSchema::Bytes) => Node::Uuid(UuidForm::Bytes),
+            Schema::Uuid(UuidSchema::Fixed(fixed)) => Node::Uuid(UuidForm::Fixed(fixed.size)),
+            Schema::Duration(fixed) => Node::Duration(fixed.size),
+            // apache-avro reads it into its own number type; only the walk takes it.
+            Schema::BigDecimal => {
                 self.direct = false;
                 Node::Bytes
             }
@@ -620,13 +635,13 @@ pub(crate) mod tests {
     }
 
     /// Referenced by the main schema, as a registered reference would be.
-    const MONEY: &str = r#"{"type": "record", "name": "Money", "namespace": "acme.common", "fields": [
+    pub(crate) const MONEY: &str = r#"{"type": "record", "name": "Money", "namespace": "acme.common", "fields": [
         {"name": "units", "type": "long"},
         {"name": "currency", "type": {"type": "enum", "name": "Currency", "symbols": ["EUR", "USD", "JPY"]}},
         {"name": "exact", "type": {"type": "bytes", "logicalType": "decimal", "precision": 20, "scale": 4}}
     ]}"#;
 
-    const ORDER: &str = r#"{"type": "record", "name": "Order", "namespace": "acme", "fields": [
+    pub(crate) const ORDER: &str = r#"{"type": "record", "name": "Order", "namespace": "acme", "fields": [
         {"name": "flag", "type": "boolean"},
         {"name": "count", "type": "int"},
         {"name": "total", "type": "long"},
