@@ -331,13 +331,19 @@ mod avro_encode {
 mod avro_decode {
     use super::*;
 
-    /// apache-avro alone: the datum after the prefix, into the typed value, with a reader built once.
-    #[divan::bench]
-    fn raw(bencher: Bencher) {
+    /// The fixture, and apache-avro's datum reader for its schema, built once per row.
+    fn reader() -> (&'static Fixture, GenericDatumReader<'static>) {
         let fixture = fixture();
         let reader = GenericDatumReader::builder(&fixture.avro_schema)
             .build()
             .expect("a reader");
+        (fixture, reader)
+    }
+
+    /// apache-avro alone: the datum after the prefix, into the typed value, with a reader built once.
+    #[divan::bench]
+    fn raw(bencher: Bencher) {
+        let (fixture, reader) = reader();
         bencher.bench_local(|| {
             let mut payload = &black_box(&fixture.avro_record)[PREFIX..];
             let value = reader.read_value(&mut payload).expect("decode");
@@ -349,10 +355,7 @@ mod avro_decode {
     /// Avro record and cannot feed self-describing targets: the fastest apache-avro offers here.
     #[divan::bench]
     fn raw_direct(bencher: Bencher) {
-        let fixture = fixture();
-        let reader = GenericDatumReader::builder(&fixture.avro_schema)
-            .build()
-            .expect("a reader");
+        let (fixture, reader) = reader();
         bencher.bench_local(|| {
             let mut payload = &black_box(&fixture.avro_record)[PREFIX..];
             reader.read_deser::<Order>(&mut payload).expect("decode")

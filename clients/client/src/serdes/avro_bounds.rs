@@ -656,6 +656,14 @@ pub(crate) mod tests {
         {"name": "tags", "type": {"type": "map", "values": {"type": "array", "items": ["null", "string", "acme.Hash"]}}},
         {"name": "nulls", "type": {"type": "array", "items": "null"}},
         {"name": "next", "type": ["null", "Order"]},
+        {"name": "small", "type": {"type": "fixed", "name": "Small", "size": 8}},
+        {"name": "choice", "type": ["null", "long", "string", "acme.common.Money"]},
+        {"name": "maybe_list", "type": ["null", {"type": "array", "items": "int"}]},
+        {"name": "shape", "type": {"type": "record", "name": "Shape", "fields": [
+            {"name": "type", "type": {"type": "enum", "name": "ShapeKind", "symbols": ["Circle", "Square", "Dot"]}},
+            {"name": "size", "type": "double"},
+            {"name": "label", "type": "string"}
+        ]}},
         {"name": "day", "type": {"type": "int", "logicalType": "date"}},
         {"name": "tm", "type": {"type": "int", "logicalType": "time-millis"}},
         {"name": "tu", "type": {"type": "long", "logicalType": "time-micros"}},

@@ -133,6 +133,7 @@ impl<M: Message> ProtobufSerializer<M> {
     }
 
     /// Appends the frame, the message indexes and the encoding of `value` to `out`; synchronous, no I/O.
+    #[inline]
     pub fn serialize_into(&self, value: &M, out: &mut Vec<u8>) -> Result<(), SerdeError> {
         let writer = prepared(&self.writer)?;
         // A `Vec` grows as needed, so encoding cannot run out of room; map the error all the same.

@@ -13,43 +13,58 @@ use super::{BoxError, SerdeError};
 
 /// The frame of one writer schema, built once by `prepare`: its id and the prefix every record
 /// starts with (magic byte, id, and the Protobuf message indexes when there are any), kept so that
-/// writing it takes a few stores rather than a copy of unknown length.
+/// writing it takes one copy of a known size in the usual cases.
 #[derive(Debug)]
 pub(crate) struct Frame {
     pub(crate) id: SchemaId,
-    /// The magic byte and the big-endian id.
-    head: [u8; 5],
-    /// The message indexes as written (often the single byte of `[0]`), empty for Avro and JSON.
-    indexes: Box<[u8]>,
+    prefix: Prefix,
+}
+
+/// A record's prefix, by the shape of its message indexes.
+#[derive(Debug)]
+enum Prefix {
+    /// Avro and JSON: the magic byte and the big-endian id.
+    Plain([u8; 5]),
+    /// Protobuf's first message, `[0]`, written as one zero byte after the id.
+    First([u8; 6]),
+    /// Any other message: the magic byte and id, then the indexes as written.
+    Indexes([u8; 5], Box<[u8]>),
 }
 
 impl Frame {
     pub(crate) fn new(id: SchemaId, message_indexes: Option<&[i32]>) -> Frame {
         let [a, b, c, d] = id.to_i32().to_be_bytes();
-        let mut indexes = Vec::new();
-        if let Some(message_indexes) = message_indexes {
-            wire::write_message_indexes(&mut indexes, message_indexes);
-        }
-        Frame {
-            id,
-            head: [wire::MAGIC_ID, a, b, c, d],
-            indexes: indexes.into_boxed_slice(),
-        }
+        let head = [wire::MAGIC_ID, a, b, c, d];
+        let prefix = match message_indexes {
+            None => Prefix::Plain(head),
+            Some(message_indexes) => {
+                let mut indexes = Vec::new();
+                wire::write_message_indexes(&mut indexes, message_indexes);
+                match *indexes {
+                    [index] => Prefix::First([wire::MAGIC_ID, a, b, c, d, index]),
+                    _ => Prefix::Indexes(head, indexes.into_boxed_slice()),
+                }
+            }
+        };
+        Frame { id, prefix }
     }
 
     /// Appends the prefix, then what `body` writes, to `out`; when `body` fails, `out` is cut back
     /// to where it was and the failure is an [`SerdeError::Encode`].
+    #[inline]
     pub(crate) fn write<E: Into<BoxError>>(
         &self,
         out: &mut Vec<u8>,
         body: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     ) -> Result<(), SerdeError> {
         let start = out.len();
-        out.extend_from_slice(&self.head);
-        match *self.indexes {
-            [] => {}
-            [index] => out.push(index),
-            ref indexes => out.extend_from_slice(indexes),
+        match &self.prefix {
+            Prefix::Plain(head) => out.extend_from_slice(head),
+            Prefix::First(head) => out.extend_from_slice(head),
+            Prefix::Indexes(head, indexes) => {
+                out.extend_from_slice(head);
+                out.extend_from_slice(indexes);
+            }
         }
         body(out).map_err(|err| {
             out.truncate(start);
