@@ -340,7 +340,7 @@ mod avro_decode {
         (fixture, reader)
     }
 
-    /// apache-avro alone: the datum after the prefix, into the typed value, with a reader built once.
+    /// apache-avro alone: the datum after the prefix, into a `Value`, then the typed value.
     #[divan::bench]
     fn raw(bencher: Bencher) {
         let (fixture, reader) = reader();

@@ -5,12 +5,12 @@
 //! itself or to referenced subjects) goes through `apache_avro::Value` instead, which allocates.
 //! The deserializer reads a payload straight into `T` by its writer schema (`avro_de`, bounded by
 //! `avro_bounds`) when no reader schema is set and the writer schema has no `big-decimal` (whose
-//! text form apache-avro builds with its own number type). Otherwise it first walks the payload against
-//! its writer schema (`avro_bounds`), then decodes an Avro value with the writer schema, resolves
-//! it to the reader schema when one is set (added fields take their defaults, removed ones are
-//! skipped, promotions apply), and deserializes `T` from it. A self-contained schema needs no name
-//! table, so none is built per record; one with references has its table rebuilt per record, as
-//! apache-avro's own one-shot decoding does.
+//! text form apache-avro builds with its own number type). Otherwise it first walks the payload
+//! against its writer schema (`avro_bounds`), then decodes an Avro value with the writer schema,
+//! resolves it to the reader schema when one is set (added fields take their defaults, removed
+//! ones are skipped, promotions apply), and deserializes `T` from it. A self-contained schema needs
+//! no name table, so none is built per record; one with references has its table rebuilt per
+//! record, as apache-avro's own one-shot decoding does.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -310,9 +310,10 @@ impl<T: DeserializeOwned> AvroDeserializer<T> {
     /// Decodes `payload` (the failure is boxed only when there is one, so that the value moves
     /// through one `Result`).
     ///
-    /// Without a reader schema, and when the writer schema has no `big-decimal`, straight from the bytes into `T` (`avro_de`), with the
-    /// result `from_value` would give. Otherwise the payload is checked against the writer
-    /// schema's bounds, decoded into an Avro `Value`, resolved, and deserialized with `from_value`.
+    /// Without a reader schema, and when the writer schema has no `big-decimal`, straight from the
+    /// bytes into `T` (`avro_de`), with the result `from_value` would give. Otherwise the payload
+    /// is checked against the writer schema's bounds, decoded into an Avro `Value`, resolved, and
+    /// deserialized with `from_value`.
     /// (apache-avro's own direct deserializer, `read_deser`, wants each Rust struct named like its
     /// Avro record and cannot feed self-describing targets such as `serde_json::Value`.)
     fn decode_payload(&self, writer: &Parsed, payload: &[u8]) -> Result<T, BoxError> {
