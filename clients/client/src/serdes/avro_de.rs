@@ -9,10 +9,10 @@
 //! index past the end) is refused here too. Every read goes through the plan's [`Cursor`], whose
 //! bounds apply as they do to the walk before apache-avro.
 //!
-//! The logical types apache-avro converts as it reads read as their converted `Value` would: a
-//! decimal as its bytes (none refused, as apache-avro cannot give them back), a uuid as its
-//! hyphenated text for string targets and its 16 bytes for byte targets, a duration as its 12
-//! bytes. Only plans that are [`direct`](Plan::direct) come here: apache-avro's big-decimal, whose
+//! Logical types that apache-avro converts on reading come out as their converted `Value` would:
+//! a decimal as its bytes (an empty one refused, as apache-avro cannot give it back), a uuid as its
+//! hyphenated lower-case text to string targets and its 16 bytes to byte targets, a duration as
+//! its 12 bytes. Only plans that are [`direct`](Plan::direct) come here: apache-avro's big-decimal, whose
 //! text form this reader does not copy, goes through its `Value`.
 
 use std::fmt;
@@ -159,7 +159,7 @@ impl<'p, 'de> Decoder<'p, 'de> {
         }
     }
 
-    /// A decimal's bytes; none is refused, as apache-avro fails to give an empty one back.
+    /// A decimal's bytes; an empty one is refused, as apache-avro fails to give it back.
     #[inline]
     fn decimal(&mut self, fixed: Option<usize>) -> Result<&'de [u8], DecodeError> {
         let bytes = match fixed {
