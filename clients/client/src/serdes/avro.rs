@@ -4,8 +4,9 @@
 //! schema is self-contained and names no type twice; a schema with named-type references (inside
 //! itself or to referenced subjects) goes through `apache_avro::Value` instead, which allocates.
 //! The deserializer reads a payload straight into `T` by its writer schema (`avro_de`, bounded by
-//! `avro_bounds`) when no reader schema is set and the writer schema has no `big-decimal` (whose
-//! text form apache-avro builds with its own number type). Otherwise it first walks the payload
+//! `avro_bounds`) when the writer schema has no `big-decimal` (whose text form apache-avro builds
+//! with its own number type) and either no reader schema is set or the reader schema equals the
+//! writer schema in a way resolution cannot change anything (see `reads_directly`). Otherwise it first walks the payload
 //! against its writer schema (`avro_bounds`), then decodes an Avro value with the writer schema,
 //! resolves it to the reader schema when one is set (added fields take their defaults, removed
 //! ones are skipped, promotions apply), and deserializes `T` from it. A self-contained schema needs
@@ -239,7 +240,7 @@ impl<T> fmt::Debug for AvroSerializer<T> {
 pub struct AvroDeserializer<T> {
     client: Client,
     reader: Option<Parsed>,
-    writers: Loaded<Arc<Parsed>>,
+    writers: Loaded<Arc<WriterSchema>>,
     value: PhantomData<fn() -> T>,
 }
 
@@ -293,16 +294,17 @@ impl<T: DeserializeOwned> AvroDeserializer<T> {
         (self.writers).with_known(framed.schema, |writer| self.decode(writer, &framed))?
     }
 
-    async fn load(&self, schema: WireSchemaId) -> Result<Arc<Parsed>, SerdeError> {
+    async fn load(&self, schema: WireSchemaId) -> Result<Arc<WriterSchema>, SerdeError> {
         let fetched = fetch(&self.client, schema, None).await?;
         check_type(fetched.schema_type.as_deref(), schema)?;
         let texts = referenced(&self.client, &fetched.references, None).await?;
         let parsed = Parsed::parse(&fetched.schema, &texts)
             .map_err(|err| SerdeError::schema(show(&schema), err))?;
-        Ok(Arc::new(parsed))
+        let direct = reads_directly(self.reader.as_ref(), &parsed);
+        Ok(Arc::new(WriterSchema { parsed, direct }))
     }
 
-    fn decode(&self, writer: &Parsed, framed: &Framed<'_>) -> Result<T, SerdeError> {
+    fn decode(&self, writer: &WriterSchema, framed: &Framed<'_>) -> Result<T, SerdeError> {
         self.decode_payload(writer, framed.payload)
             .map_err(|err| SerdeError::decode(framed.schema, err))
     }
@@ -310,18 +312,18 @@ impl<T: DeserializeOwned> AvroDeserializer<T> {
     /// Decodes `payload` (the failure is boxed only when there is one, so that the value moves
     /// through one `Result`).
     ///
-    /// Without a reader schema, and when the writer schema has no `big-decimal`, straight from the
-    /// bytes into `T` (`avro_de`), with the result `from_value` would give. Otherwise the payload
-    /// is checked against the writer schema's bounds, decoded into an Avro `Value`, resolved, and
-    /// deserialized with `from_value`.
+    /// Straight from the bytes into `T` (`avro_de`) when [`reads_directly`] allows, with the
+    /// result `from_value` would give. Otherwise the payload is checked against the writer
+    /// schema's bounds, decoded into an Avro `Value`, resolved, and deserialized with `from_value`.
     /// (apache-avro's own direct deserializer, `read_deser`, wants each Rust struct named like its
     /// Avro record and cannot feed self-describing targets such as `serde_json::Value`.)
-    fn decode_payload(&self, writer: &Parsed, payload: &[u8]) -> Result<T, BoxError> {
-        if self.reader.is_none() && writer.plan.direct() {
-            return Ok(avro_de::from_datum(&writer.plan, payload)?);
+    fn decode_payload(&self, writer: &WriterSchema, payload: &[u8]) -> Result<T, BoxError> {
+        let WriterSchema { parsed, direct } = writer;
+        if *direct {
+            return Ok(avro_de::from_datum(&parsed.plan, payload)?);
         }
-        writer.plan.check(payload)?;
-        let value = self.read_value(writer, payload)?;
+        parsed.plan.check(payload)?;
+        let value = self.read_value(parsed, payload)?;
         Ok(apache_avro::from_value(&value)?)
     }
 
@@ -344,6 +346,25 @@ impl<T> fmt::Debug for AvroDeserializer<T> {
             .field("writers", &self.writers)
             .finish_non_exhaustive()
     }
+}
+
+/// A writer schema a deserializer has loaded, and whether its records read straight into `T`.
+struct WriterSchema {
+    parsed: Parsed,
+    direct: bool,
+}
+
+/// Whether records of `writer` read straight into `T`: its plan is direct, and there is no reader
+/// schema, or one equal to it (both self-contained, so that no name lookup differs) against which
+/// Avro's resolution surely changes nothing.
+fn reads_directly(reader: Option<&Parsed>, writer: &Parsed) -> bool {
+    writer.plan.direct()
+        && reader.is_none_or(|reader| {
+            reader.self_contained
+                && writer.self_contained
+                && writer.plan.resolves_to_itself()
+                && reader.schema == writer.schema
+        })
 }
 
 /// The full name of a named Avro type (`record`, `enum`, `fixed`), as the record strategies want it.
@@ -378,5 +399,46 @@ fn check_type(schema_type: Option<&str>, schema: WireSchemaId) -> Result<(), Ser
             show(&schema),
             format!("a {other} schema, not Avro"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> Parsed {
+        Parsed::parse(text, &[]).expect("the schema parses")
+    }
+
+    const PLAIN: &str = r#"{"type": "record", "name": "R", "fields": [
+        {"name": "a", "type": "long"}, {"name": "b", "type": ["null", "string"]}]}"#;
+
+    #[test]
+    fn records_read_straight_into_t_only_where_the_value_route_would_give_the_same() {
+        let plain = parsed(PLAIN);
+        assert!(reads_directly(None, &plain));
+        assert!(reads_directly(Some(&parsed(PLAIN)), &plain));
+        // A reader that adds a field: resolution fills it in from its default.
+        let added = parsed(
+            r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "long"},
+            {"name": "b", "type": ["null", "string"]}, {"name": "c", "type": "int", "default": 0}]}"#,
+        );
+        assert!(!reads_directly(Some(&added), &plain));
+        // apache-avro's big-decimal: never.
+        let big = parsed(
+            r#"{"type": "record", "name": "R", "fields": [
+            {"name": "a", "type": {"type": "bytes", "logicalType": "big-decimal"}}]}"#,
+        );
+        assert!(!reads_directly(None, &big));
+        // A type named twice (here, recursion): only without a reader schema.
+        const LIST: &str = r#"{"type": "record", "name": "Node", "fields": [
+            {"name": "next", "type": ["null", "Node"]}]}"#;
+        assert!(reads_directly(None, &parsed(LIST)));
+        assert!(!reads_directly(Some(&parsed(LIST)), &parsed(LIST)));
+        // A decimal, which resolution checks against its precision: only without a reader schema.
+        const DECIMAL: &str = r#"{"type": "record", "name": "R", "fields": [
+            {"name": "d", "type": {"type": "bytes", "logicalType": "decimal", "precision": 9, "scale": 2}}]}"#;
+        assert!(reads_directly(None, &parsed(DECIMAL)));
+        assert!(!reads_directly(Some(&parsed(DECIMAL)), &parsed(DECIMAL)));
     }
 }

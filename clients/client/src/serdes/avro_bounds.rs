@@ -35,6 +35,10 @@ pub(crate) struct Plan {
     /// Whether `avro_de` reads every type in the schema: false when a big-decimal appears, whose
     /// conversion (apache-avro's own text form of the number) it does not copy.
     direct: bool,
+    /// Whether apache-avro's resolution of a datum to this very schema surely changes nothing:
+    /// no decimal (resolution refuses one with fewer bytes than its precision needs) and no union
+    /// with two variants a value of one could match (resolution picks the first that matches).
+    resolves_to_itself: bool,
 }
 
 /// One type of the schema, as the datum holds it.
@@ -109,16 +113,71 @@ impl Plan {
             .values()
             .map(|named| compiler.compile(named))
             .collect();
-        Plan {
+        let mut plan = Plan {
             root,
             named,
             direct: compiler.direct,
+            resolves_to_itself: false,
+        };
+        plan.resolves_to_itself = std::iter::once(&plan.root)
+            .chain(&plan.named)
+            .all(|node| plan.unchanged_by_resolution(node));
+        plan
+    }
+
+    /// See [`Plan::resolves_to_itself`].
+    fn unchanged_by_resolution(&self, node: &Node) -> bool {
+        match node {
+            Node::Decimal(_) => false,
+            Node::Record(fields) => fields
+                .iter()
+                .all(|field| self.unchanged_by_resolution(&field.node)),
+            Node::Array { items: inner, .. } | Node::Map(inner) => {
+                self.unchanged_by_resolution(inner)
+            }
+            Node::Union(variants) => {
+                let mut families: Vec<u8> = variants
+                    .iter()
+                    .map(|variant| self.family(variant))
+                    .collect();
+                families.sort_unstable();
+                families.windows(2).all(|pair| pair[0] != pair[1])
+                    && variants
+                        .iter()
+                        .all(|variant| self.unchanged_by_resolution(variant))
+            }
+            // A named type's own node is checked where the table is.
+            _ => true,
+        }
+    }
+
+    /// Which values a node's could be taken for in a union, by apache-avro's matching (which
+    /// lets numbers promote, bytes and strings stand for each other, and records match by fields).
+    fn family(&self, node: &Node) -> u8 {
+        match node {
+            Node::Named(index) => self.named.get(*index).map_or(u8::MAX, |n| self.family(n)),
+            Node::Null => 0,
+            Node::Boolean => 1,
+            Node::Int | Node::Long | Node::Float | Node::Double => 2,
+            Node::Bytes | Node::String | Node::Uuid(_) | Node::Decimal(_) => 3,
+            Node::Fixed(_) | Node::Duration(_) => 4,
+            Node::Enum(_) => 5,
+            Node::Record(_) => 6,
+            Node::Array { .. } => 7,
+            Node::Map(_) => 8,
+            // Avro forbids a union directly inside another; an undefined type matches nothing.
+            Node::Union(_) | Node::Unknown => u8::MAX,
         }
     }
 
     /// Whether `avro_de` reads datums of this schema exactly as apache-avro's `Value` would.
     pub(crate) fn direct(&self) -> bool {
         self.direct
+    }
+
+    /// Whether resolving a datum to this same schema surely leaves it as it is.
+    pub(crate) fn resolves_to_itself(&self) -> bool {
+        self.resolves_to_itself
     }
 
     pub(crate) fn root(&self) -> &Node {

@@ -1265,6 +1265,9 @@ mod tests {
         schema: Schema,
         all: Vec<Schema>,
         plan: Plan,
+        /// Whether the `Value` route resolves every datum to the writer schema itself, as a
+        /// deserializer whose reader schema equals the writer's does.
+        resolve: bool,
     }
 
     impl Fixture {
@@ -1277,7 +1280,12 @@ mod tests {
                 ResolvedSchema::try_from(all.iter().collect::<Vec<_>>()).expect("names resolve");
             let plan = Plan::new(&schema, resolved.get_names());
             assert!(plan.direct(), "every type of the schema reads directly");
-            Fixture { schema, all, plan }
+            Fixture {
+                schema,
+                all,
+                plan,
+                resolve: false,
+            }
         }
 
         fn datums(&self, count: usize) -> Vec<Vec<u8>> {
@@ -1306,6 +1314,7 @@ mod tests {
             let resolved = ResolvedSchema::try_from(refs).map_err(|e| e.to_string())?;
             let value = GenericDatumReader::builder(&self.schema)
                 .resolved_writer_schemata(resolved)
+                .maybe_reader_schema(self.resolve.then_some(&self.schema))
                 .build()
                 .and_then(|reader| reader.read_value(&mut &datum[..]))
                 .map_err(|e| e.to_string())?;
@@ -1401,13 +1410,97 @@ mod tests {
         (accepted, refused)
     }
 
+    /// A reference for schemas that need none.
+    const UNUSED: &str = r#"{"type": "fixed", "name": "Unused", "size": 1}"#;
+
+    /// Self-contained (no type named twice, nothing referenced), as a reader schema is, and with no
+    /// decimal and no union whose variants a value could be taken for twice.
+    const TRADE: &str = r#"{"type": "record", "name": "Trade", "namespace": "acme", "fields": [
+        {"name": "id", "type": "long"},
+        {"name": "flag", "type": "boolean"},
+        {"name": "ratio", "type": "float"},
+        {"name": "note", "type": ["null", "string"]},
+        {"name": "tags", "type": {"type": "map", "values": "string"}},
+        {"name": "items", "type": {"type": "array", "items": {"type": "record", "name": "Item", "fields": [
+            {"name": "sku", "type": "string"},
+            {"name": "qty", "type": "int"},
+            {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["A", "B", "C"]}}
+        ]}}},
+        {"name": "leg", "type": ["null", "long", "string", {"type": "record", "name": "Leg", "fields": [
+            {"name": "px", "type": "double"}
+        ]}]},
+        {"name": "hash", "type": {"type": "fixed", "name": "Hash", "size": 16}},
+        {"name": "day", "type": {"type": "int", "logicalType": "date"}},
+        {"name": "uid", "type": {"type": "string", "logicalType": "uuid"}},
+        {"name": "wait", "type": {"type": "fixed", "name": "Wait", "size": 12, "logicalType": "duration"}}
+    ]}"#;
+
+    /// The premise of reading straight into `T` with a reader schema equal to the writer's:
+    /// resolving to that schema changes no value.
+    #[test]
+    fn resolving_to_the_writer_schema_itself_changes_nothing() {
+        let mut fixture = Fixture::new(TRADE, UNUSED);
+        assert!(fixture.plan.resolves_to_itself());
+        fixture.resolve = true;
+        for (case, datum) in fixture.datums(200).iter().enumerate() {
+            let what = format!("case {case}");
+            assert!(fixture.agree(&what, datum, |any: Any| format!("{:?}", sorted(any))));
+        }
+        let (accepted, refused) = damaged_agree(&fixture, |_, _| {});
+        assert!(
+            accepted > 100 && refused > 100,
+            "{accepted} read, {refused} refused"
+        );
+    }
+
+    /// Where resolving to the same schema does change a value, the plan says so (and the
+    /// deserializer then takes the `Value` route with a reader schema).
+    #[test]
+    fn schemas_that_resolution_changes_are_recognised() {
+        #[derive(Debug, Deserialize)]
+        struct Holder {
+            u: Either,
+        }
+        #[derive(Debug, Deserialize)]
+        enum Either {
+            A { x: i32 },
+            B { x: i32 },
+        }
+        // Two records alike: resolution takes a value of the second for the first.
+        let mut twins = Fixture::new(
+            r#"{"type": "record", "name": "R", "fields": [{"name": "u", "type": [
+                {"type": "record", "name": "A", "fields": [{"name": "x", "type": "int"}]},
+                {"type": "record", "name": "B", "fields": [{"name": "x", "type": "int"}]}
+            ]}]}"#,
+            UNUSED,
+        );
+        assert!(!twins.plan.resolves_to_itself());
+        twins.resolve = true;
+        let second = [2, 10];
+        let resolved = twins.via_value::<Holder>(&second).expect("resolves");
+        let direct = twins.direct::<Holder>(&second).expect("reads");
+        assert!(matches!(resolved.u, Either::A { x: 5 }), "{resolved:?}");
+        assert!(matches!(direct.u, Either::B { x: 5 }), "{direct:?}");
+        // A decimal of fewer bytes than its precision needs: resolution refuses it.
+        let mut decimal = Fixture::new(
+            r#"{"type": "record", "name": "R", "fields": [
+                {"name": "d", "type": {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 2}}
+            ]}"#,
+            UNUSED,
+        );
+        assert!(!decimal.plan.resolves_to_itself());
+        decimal.resolve = true;
+        assert!(decimal.via_value::<Any>(&[2, 0x7f]).is_err());
+        assert!(decimal.direct::<Any>(&[2, 0x7f]).is_ok());
+    }
+
     #[test]
     fn an_empty_decimal_is_refused_as_apache_avro_refuses_it() {
         let fixture = Fixture::new(
             r#"{"type": "record", "name": "R", "fields": [
                 {"name": "d", "type": {"type": "bytes", "logicalType": "decimal", "precision": 9, "scale": 2}}
             ]}"#,
-            r#"{"type": "fixed", "name": "Unused", "size": 1}"#,
+            UNUSED,
         );
         assert!(!fixture.agree("empty", &[0], |any: Any| format!("{any:?}")));
         assert!(fixture.agree("one byte", &[2, 0x7f], |any: Any| format!("{any:?}")));
