@@ -424,6 +424,14 @@ mod tests {
             {"name": "b", "type": ["null", "string"]}, {"name": "c", "type": "int", "default": 0}]}"#,
         );
         assert!(!reads_directly(Some(&added), &plain));
+        // A reader that only adds logical types: resolution converts the values.
+        let typed = parsed(
+            r#"{"type": "record", "name": "R", "fields": [
+            {"name": "a", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+            {"name": "b", "type": ["null", {"type": "string", "logicalType": "uuid"}]}]}"#,
+        );
+        assert!(!reads_directly(Some(&typed), &plain));
+        assert!(!reads_directly(Some(&plain), &typed));
         // apache-avro's big-decimal: never.
         let big = parsed(
             r#"{"type": "record", "name": "R", "fields": [
