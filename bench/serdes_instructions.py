@@ -20,7 +20,7 @@ import sys
 
 GROUPS = {
     "avro_encode": ["raw", "accord", "accord_async", "converter"],
-    "avro_decode": ["raw", "raw_direct", "accord", "accord_async", "converter"],
+    "avro_decode": ["raw", "raw_direct", "accord", "accord_reader", "accord_async", "converter"],
     "protobuf_encode": ["raw", "accord", "accord_async", "converter"],
     "protobuf_decode": ["raw", "accord", "converter"],
 }

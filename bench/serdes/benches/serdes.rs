@@ -150,6 +150,8 @@ struct Fixture {
     avro_schema: apache_avro::Schema,
     avro_serializer: AvroSerializer<Order>,
     avro_deserializer: AvroDeserializer<Order>,
+    /// With the writer schema as its reader schema, as a consumer built from the same `.avsc` has.
+    avro_reader_deserializer: AvroDeserializer<Order>,
     avro_record: Vec<u8>,
     avro_encoder: AvroEncoder,
     avro_decoder: AvroDecoder,
@@ -190,6 +192,9 @@ fn fixture() -> &'static Fixture {
             &SerializerConfig::value(PROTO_TOPIC),
         )
         .expect("a Protobuf serializer");
+        let avro_reader_deserializer =
+            AvroDeserializer::with_reader_schema(client.clone(), AVRO_SCHEMA)
+                .expect("an Avro deserializer with a reader schema");
         let avro_deserializer = AvroDeserializer::new(client);
         let proto_deserializer = ProtobufDeserializer::new();
         let avro_encoder = AvroEncoder::new(SrSettings::new(registry.url.clone()));
@@ -210,6 +215,11 @@ fn fixture() -> &'static Fixture {
                 .deserialize(&avro_record)
                 .await
                 .expect("decode Avro");
+            assert_eq!(decoded, order());
+            let decoded = avro_reader_deserializer
+                .deserialize(&avro_record)
+                .await
+                .expect("decode Avro with a reader schema");
             assert_eq!(decoded, order());
             let theirs = avro_encoder
                 .encode_struct(order(), &avro_strategy())
@@ -241,6 +251,7 @@ fn fixture() -> &'static Fixture {
             avro_schema: apache_avro::Schema::parse_str(AVRO_SCHEMA).expect("the Avro schema"),
             avro_serializer,
             avro_deserializer,
+            avro_reader_deserializer,
             avro_record,
             avro_encoder,
             avro_decoder,
@@ -368,6 +379,18 @@ mod avro_decode {
         bencher.bench_local(|| {
             fixture
                 .avro_deserializer
+                .deserialize_known(black_box(&fixture.avro_record))
+                .expect("decode")
+        });
+    }
+
+    /// With a reader schema equal to the writer schema.
+    #[divan::bench]
+    fn accord_reader(bencher: Bencher) {
+        let fixture = fixture();
+        bencher.bench_local(|| {
+            fixture
+                .avro_reader_deserializer
                 .deserialize_known(black_box(&fixture.avro_record))
                 .expect("decode")
         });
