@@ -443,7 +443,7 @@ impl<'de> Cursor<'de> {
     }
 
     #[cold]
-    pub(crate) fn refuse(&mut self, refusal: Refusal) -> Stop {
+    fn refuse(&mut self, refusal: Refusal) -> Stop {
         self.refusal = Some(refusal);
         Stop
     }
@@ -740,25 +740,14 @@ pub(crate) mod tests {
 
     #[test]
     fn every_written_datum_passes_and_every_datum_cut_short_is_refused() {
-        let (order, references) =
-            Schema::parse_str_with_list(ORDER, [MONEY]).expect("Order parses with its reference");
-        // Dependencies first: apache-avro resolves a list in order.
-        let all: Vec<&Schema> = references.iter().chain([&order]).collect();
-        let resolved = ResolvedSchema::try_from(all.clone()).expect("names resolve");
-        let names = resolved.get_names();
-        let plan = Plan::new(&order, names);
-        let writer = GenericDatumWriter::builder(&order)
-            .schemata(all)
-            .expect("schemata")
-            .build()
-            .expect("a writer");
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-        for case in 0..150 {
-            let value = sample(&order, names, &mut rng, 0);
-            let datum = writer
-                .write_value_to_vec(value)
-                .expect("apache-avro writes it");
-            assert_eq!(plan.check(&datum), Ok(()), "case {case}: {datum:02x?}");
+        let (order, all) = parse_with(ORDER, MONEY);
+        let resolved = ResolvedSchema::try_from(all.iter().collect::<Vec<_>>()).expect("names");
+        let plan = Plan::new(&order, resolved.get_names());
+        for (case, datum) in written(&order, &all, 0x9e37_79b9_7f4a_7c15, 150)
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(plan.check(datum), Ok(()), "case {case}: {datum:02x?}");
             for cut in 0..datum.len() {
                 assert!(
                     plan.check(&datum[..cut]).is_err(),
@@ -767,5 +756,40 @@ pub(crate) mod tests {
                 );
             }
         }
+    }
+
+    /// `main` parsed with the schema it references, and both, dependencies first (apache-avro
+    /// resolves a list in order).
+    pub(crate) fn parse_with(main: &str, reference: &str) -> (Schema, Vec<Schema>) {
+        let (schema, references) =
+            Schema::parse_str_with_list(main, [reference]).expect("the schema parses");
+        let all = references.into_iter().chain([schema.clone()]).collect();
+        (schema, all)
+    }
+
+    /// `count` datums apache-avro writes from values generated for `schema` (one of `all`),
+    /// the same on every run for the same `seed`.
+    pub(crate) fn written(
+        schema: &Schema,
+        all: &[Schema],
+        seed: u64,
+        count: usize,
+    ) -> Vec<Vec<u8>> {
+        let refs: Vec<&Schema> = all.iter().collect();
+        let resolved = ResolvedSchema::try_from(refs.clone()).expect("names resolve");
+        let writer = GenericDatumWriter::builder(schema)
+            .schemata(refs)
+            .expect("schemata")
+            .build()
+            .expect("a writer");
+        let mut rng = Rng(seed);
+        (0..count)
+            .map(|_| {
+                let value = sample(schema, resolved.get_names(), &mut rng, 0);
+                writer
+                    .write_value_to_vec(value)
+                    .expect("apache-avro writes it")
+            })
+            .collect()
     }
 }

@@ -109,41 +109,49 @@ struct Decoder<'p, 'de> {
 }
 
 impl<'p, 'de> Decoder<'p, 'de> {
+    /// A refusal of the datum, as the error every read returns.
     #[cold]
-    fn refused(&mut self, Stop: Stop) -> DecodeError {
-        DecodeError(Box::new(Reason::Refused(self.cursor.refusal())))
+    fn refuse(refusal: Refusal) -> DecodeError {
+        DecodeError(Box::new(Reason::Refused(refusal)))
+    }
+
+    /// Runs one cursor read, turning its stop into the refusal it recorded.
+    #[inline]
+    fn via<T>(
+        &mut self,
+        read: impl FnOnce(&mut Cursor<'de>) -> Result<T, Stop>,
+    ) -> Result<T, DecodeError> {
+        read(&mut self.cursor).map_err(|Stop| Self::refuse(self.cursor.refusal()))
     }
 
     #[inline]
     fn take(&mut self, n: usize) -> Result<&'de [u8], DecodeError> {
-        self.cursor.take(n).map_err(|stop| self.refused(stop))
+        self.via(|cursor| cursor.take(n))
     }
 
     #[inline]
     fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-        self.cursor.array().map_err(|stop| self.refused(stop))
+        self.via(Cursor::array)
     }
 
     #[inline]
     fn long(&mut self) -> Result<i64, DecodeError> {
-        self.cursor.long().map_err(|stop| self.refused(stop))
+        self.via(Cursor::long)
     }
 
     #[inline]
     fn int(&mut self) -> Result<i32, DecodeError> {
-        self.cursor.int().map_err(|stop| self.refused(stop))
+        self.via(Cursor::int)
     }
 
     #[inline]
     fn bytes(&mut self) -> Result<&'de [u8], DecodeError> {
-        self.cursor
-            .length_prefixed()
-            .map_err(|stop| self.refused(stop))
+        self.via(Cursor::length_prefixed)
     }
 
     #[inline]
     fn string(&mut self) -> Result<&'de str, DecodeError> {
-        self.cursor.string().map_err(|stop| self.refused(stop))
+        self.via(Cursor::string)
     }
 
     #[inline]
@@ -152,10 +160,7 @@ impl<'p, 'de> Decoder<'p, 'de> {
         match self.array::<1>()? {
             [0] => Ok(false),
             [1] => Ok(true),
-            [byte] => {
-                let stop = self.cursor.refuse(Refusal::Boolean { byte, at });
-                Err(self.refused(stop))
-            }
+            [byte] => Err(Self::refuse(Refusal::Boolean { byte, at })),
         }
     }
 
@@ -196,25 +201,40 @@ impl<'p, 'de> Decoder<'p, 'de> {
         }
     }
 
+    /// The bytes a byte target gets from `node`, as apache-avro's `Value` gives them: a string's
+    /// UTF-8, the bytes of bytes, fixed, decimal and duration, a uuid's 16 bytes.
+    fn byte_view(&mut self, node: &Node) -> Result<std::borrow::Cow<'de, [u8]>, DecodeError> {
+        Ok(match node {
+            Node::String => self.string()?.as_bytes().into(),
+            Node::Bytes => self.bytes()?.into(),
+            Node::Fixed(n) => self.take(*n)?.into(),
+            Node::Decimal(fixed) => self.decimal(*fixed)?.into(),
+            Node::Uuid(form) => self.uuid(*form)?.as_bytes().to_vec().into(),
+            Node::Duration(size) => self.duration(*size)?.into(),
+            _ => {
+                return Err(mismatch(
+                    "a string, bytes, fixed or a logical type over them",
+                    node,
+                ));
+            }
+        })
+    }
+
     /// An enum index, as its symbol.
     #[inline]
     fn symbol(&mut self, symbols: &'p [String]) -> Result<&'p str, DecodeError> {
         let index = self.int()?;
-        match usize::try_from(index).ok().and_then(|i| symbols.get(i)) {
-            Some(symbol) => Ok(symbol),
-            None => {
-                let stop = self.cursor.refuse(Refusal::EnumIndex(index.into()));
-                Err(self.refused(stop))
-            }
-        }
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| symbols.get(i))
+            .map(String::as_str)
+            .ok_or_else(|| Self::refuse(Refusal::EnumIndex(index.into())))
     }
 
     /// The count of the next array or map block (0 at the end).
     #[inline]
     fn block(&mut self, min_item: usize) -> Result<u64, DecodeError> {
-        self.cursor
-            .block(min_item)
-            .map_err(|stop| self.refused(stop))
+        self.via(|cursor| cursor.block(min_item))
     }
 
     /// Runs `read` one nesting level deeper.
@@ -224,10 +244,7 @@ impl<'p, 'de> Decoder<'p, 'de> {
         read: impl FnOnce(&mut Self) -> Result<R, DecodeError>,
     ) -> Result<R, DecodeError> {
         let outer = self.depth;
-        self.depth = self
-            .cursor
-            .deeper(outer)
-            .map_err(|stop| self.refused(stop))?;
+        self.depth = self.via(|cursor| cursor.deeper(outer))?;
         let result = read(self);
         self.depth = outer;
         result
@@ -240,10 +257,7 @@ impl<'p, 'de> Decoder<'p, 'de> {
         variants: &'p [Node],
         read: impl FnOnce(usize, At<'_, 'p, 'de>) -> Result<R, DecodeError>,
     ) -> Result<R, DecodeError> {
-        let (index, variant) = self
-            .cursor
-            .variant(variants)
-            .map_err(|stop| self.refused(stop))?;
+        let (index, variant) = self.via(|cursor| cursor.variant(variants))?;
         self.nested(|de| read(index, At { de, node: variant }))
     }
 
@@ -328,9 +342,7 @@ impl<'p, 'de> At<'_, 'p, 'de> {
             Node::Named(_) => {
                 let plan = de.plan;
                 let outer = de.depth;
-                let (node, depth) = plan
-                    .enter(&mut de.cursor, self.node, outer)
-                    .map_err(|stop| de.refused(stop))?;
+                let (node, depth) = de.via(|cursor| plan.enter(cursor, self.node, outer))?;
                 de.depth = depth;
                 let result = read(de, node);
                 de.depth = outer;
@@ -463,33 +475,11 @@ impl<'de> de::Deserializer<'de> for At<'_, '_, 'de> {
     }
 
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.read(|de, node| match node {
-            Node::String => visitor.visit_bytes(de.string()?.as_bytes()),
-            Node::Bytes => visitor.visit_bytes(de.bytes()?),
-            Node::Fixed(n) => visitor.visit_bytes(de.take(*n)?),
-            Node::Decimal(fixed) => visitor.visit_bytes(de.decimal(*fixed)?),
-            Node::Uuid(form) => visitor.visit_bytes(de.uuid(*form)?.as_bytes()),
-            Node::Duration(size) => visitor.visit_bytes(de.duration(*size)?),
-            _ => Err(mismatch(
-                "a string, bytes, fixed or a logical type over them",
-                node,
-            )),
-        })
+        self.read(|de, node| visitor.visit_bytes(&de.byte_view(node)?))
     }
 
     fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.read(|de, node| match node {
-            Node::String => visitor.visit_byte_buf(de.string()?.as_bytes().to_vec()),
-            Node::Bytes => visitor.visit_byte_buf(de.bytes()?.to_vec()),
-            Node::Fixed(n) => visitor.visit_byte_buf(de.take(*n)?.to_vec()),
-            Node::Decimal(fixed) => visitor.visit_byte_buf(de.decimal(*fixed)?.to_vec()),
-            Node::Uuid(form) => visitor.visit_byte_buf(de.uuid(*form)?.as_bytes().to_vec()),
-            Node::Duration(size) => visitor.visit_byte_buf(de.duration(*size)?.to_vec()),
-            _ => Err(mismatch(
-                "a string, bytes, fixed or a logical type over them",
-                node,
-            )),
-        })
+        self.read(|de, node| visitor.visit_byte_buf(de.byte_view(node)?.into_owned()))
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
@@ -1050,12 +1040,11 @@ mod tests {
     use apache_avro::Schema;
     use apache_avro::reader::datum::GenericDatumReader;
     use apache_avro::schema::ResolvedSchema;
-    use apache_avro::writer::datum::GenericDatumWriter;
     use serde::Deserialize;
     use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
 
     use super::*;
-    use crate::serdes::avro_bounds::tests::{MONEY, ORDER, Rng, sample};
+    use crate::serdes::avro_bounds::tests::{MONEY, ORDER, Rng, parse_with, written};
 
     /// Whatever serde was handed, visit by visit (floats by their bits, so that NaN compares).
     #[derive(Debug, Clone, PartialEq)]
@@ -1273,9 +1262,7 @@ mod tests {
     impl Fixture {
         /// `main`, whose named types may come from `reference`.
         fn new(main: &str, reference: &str) -> Fixture {
-            let (schema, references) =
-                Schema::parse_str_with_list(main, [reference]).expect("the schema parses");
-            let all: Vec<Schema> = references.into_iter().chain([schema.clone()]).collect();
+            let (schema, all) = parse_with(main, reference);
             let resolved =
                 ResolvedSchema::try_from(all.iter().collect::<Vec<_>>()).expect("names resolve");
             let plan = Plan::new(&schema, resolved.get_names());
@@ -1289,22 +1276,7 @@ mod tests {
         }
 
         fn datums(&self, count: usize) -> Vec<Vec<u8>> {
-            let refs: Vec<&Schema> = self.all.iter().collect();
-            let resolved = ResolvedSchema::try_from(refs.clone()).expect("names resolve");
-            let writer = GenericDatumWriter::builder(&self.schema)
-                .schemata(refs)
-                .expect("schemata")
-                .build()
-                .expect("a writer");
-            let mut rng = Rng(0x2545_f491_4f6c_dd1d);
-            (0..count)
-                .map(|_| {
-                    let value = sample(&self.schema, resolved.get_names(), &mut rng, 0);
-                    writer
-                        .write_value_to_vec(value)
-                        .expect("apache-avro writes it")
-                })
-                .collect()
+            written(&self.schema, &self.all, 0x2545_f491_4f6c_dd1d, count)
         }
 
         /// The `Value` route: the bounds walk, apache-avro's decoder, `from_value`.
