@@ -40,7 +40,7 @@ struct Parsed {
     schema: Schema,
     /// The referenced schemas (empty when the schema has no references).
     schemata: Vec<Schema>,
-    /// The schema compiled for the bounds check that every record goes through before decoding.
+    /// The schema compiled for reading: straight into `T`, or for the bounds walk before apache-avro.
     plan: Plan,
     /// Whether the schema names no type defined elsewhere (no references inside itself or to other
     /// subjects): apache-avro then needs no name table to encode or decode it.

@@ -645,7 +645,7 @@ async fn arbitrary_bytes_never_panic_the_deserializers() {
 }
 
 #[tokio::test]
-async fn hostile_avro_counts_and_nesting_are_refused_before_decoding() {
+async fn hostile_avro_counts_and_nesting_are_refused_by_the_bounds() {
     let map = r#"{"type":"record","name":"M","fields":[{"name":"m","type":{"type":"map","values":"null"}}]}"#;
     let list =
         r#"{"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}"#;
@@ -658,7 +658,7 @@ async fn hostile_avro_counts_and_nesting_are_refused_before_decoding() {
     ])
     .await;
     let deserializer = AvroDeserializer::<serde_json::Value>::new(client(&mock));
-    // Which check refused a payload: the bounds walk's reasons name what it measured.
+    // Which bound refused a payload: the reasons name what they measured.
     let refused = async |record: &[u8]| {
         let err = deserializer.deserialize(record).await.expect_err("refused");
         assert!(matches!(err, SerdeError::Decode { .. }), "{err}");
